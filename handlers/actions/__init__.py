@@ -1,0 +1,7 @@
+from . import article_buttons, export, retry
+
+
+def register(app, services) -> None:
+    article_buttons.register(app, services)
+    export.register(app, services)
+    retry.register(app, services)

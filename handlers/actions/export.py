@@ -1,0 +1,54 @@
+"""Exporter: article.md and article.html uploaded in the thread."""
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from jobs.publisher import slack_error
+
+from .. import blocks
+from ..replies import EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors
+from ..services import Services
+from .common import click_context, parse_value, whisper
+
+log = logging.getLogger(__name__)
+
+
+def register(app, svc: Services) -> None:
+    @app.action(blocks.ACTION_EXPORT)
+    async def export(ack, body, action, client):
+        await ack()
+        user, channel, thread_ts = click_context(body)
+        if not svc.settings.allowed(user, channel):
+            await whisper(client, body, NOT_ALLOWED)
+            return
+        parsed = parse_value(action.get("value", ""))
+        try:
+            if not await svc.state.first_delivery(f"click:{body.get('trigger_id') or action.get('action_ts')}"):
+                return
+            data = await svc.state.version(*parsed) if parsed else None
+        except queue_errors():
+            await whisper(client, body, UNAVAILABLE)
+            return
+        if data is None:
+            await whisper(client, body, EXPIRED)
+            return
+        article = data["article"]
+        front = (f"---\nfocus_keyword: {article['focus_keyword']}\nmeta_title: {article['meta_title']}\n"
+                 f"meta_description: {article['meta_description']}\nslug: {article['slug']}\n---\n\n")
+        title = article["title"].replace("<", "&lt;").replace(">", "&gt;")
+        html = (f"<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n"
+                f"<meta name=\"description\" content=\"{article['meta_description'].replace(chr(34), '&quot;')}\">\n"
+                f"</head>\n<body>\n{data['html']}</body>\n</html>\n")
+        try:
+            await client.files_upload_v2(
+                channel=channel, thread_ts=thread_ts,
+                initial_comment=f"Version {data['version']} exportée : Markdown pour le CMS, HTML prêt à coller.",
+                file_uploads=[
+                    {"filename": "article.md", "content": front + data["markdown"], "title": "article.md"},
+                    {"filename": "article.html", "content": html, "title": "article.html"},
+                ])
+        except SlackApiError as exc:
+            log.warning("files_upload_v2 failed: %s", slack_error(exc))
+            await whisper(client, body, f"L’export a échoué ({slack_error(exc)}) : réessayez dans un instant.")

@@ -1,0 +1,5 @@
+from . import seo_fr
+
+
+def register(app, services) -> None:
+    seo_fr.register(app, services)

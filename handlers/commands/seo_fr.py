@@ -1,0 +1,57 @@
+"""/seo-fr <dépêche> | /seo-fr (modal) | /seo-fr aide | /seo-fr réglages."""
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from jobs.publisher import slack_error
+
+from .. import blocks
+from ..replies import NOT_ALLOWED, queue_errors, text_from_slack
+from ..services import Services
+from ..start import start_rewrite
+
+log = logging.getLogger(__name__)
+
+HELP_WORDS = {"aide", "help", "?", "-h", "--help"}
+SETTINGS_WORDS = {"réglages", "reglages", "paramètres", "parametres", "settings"}
+
+
+def register(app, svc: Services) -> None:
+    @app.command("/seo-fr")
+    async def seo_fr(ack, command, client, respond):
+        await ack()  # first, always: Slack gives us 3 s, we take milliseconds
+        user, channel = command.get("user_id"), command.get("channel_id")
+        text = (command.get("text") or "").strip()
+        word = text.lower()
+        if not svc.settings.allowed(user, channel):
+            await respond(text=NOT_ALLOWED, response_type="ephemeral")
+            return
+        if word in HELP_WORDS:
+            await respond(response_type="ephemeral", **blocks.help_blocks())
+            return
+        if not text or word in SETTINGS_WORDS:
+            meta = json.dumps({"channel": channel})
+            try:
+                if not text:
+                    view = blocks.dispatch_modal(private_metadata=meta)
+                else:
+                    try:
+                        current = await svc.state.channel_settings(channel)
+                    except queue_errors():
+                        current = {}
+                    current.setdefault("min_words", svc.settings.min_words)
+                    current.setdefault("watch", channel in svc.settings.watch_channels)
+                    view = blocks.settings_modal(current, private_metadata=meta)
+                await client.views_open(trigger_id=command["trigger_id"], view=view)
+            except SlackApiError as exc:
+                log.warning("views.open failed: %s", slack_error(exc))
+                await respond(text="Impossible d’ouvrir la fenêtre : relancez la commande.", response_type="ephemeral")
+            return
+        started = await start_rewrite(
+            client, svc, delivery_key=f"cmd:{command.get('trigger_id') or command.get('team_id')}:{channel}:{text[:64]}",
+            channel=channel, user=user, source=text_from_slack(text))
+        if not started.ok:
+            await respond(text=started.message, response_type="ephemeral")

@@ -1,0 +1,6 @@
+from . import home, messages
+
+
+def register(app, services) -> None:
+    messages.register(app, services)
+    home.register(app, services)

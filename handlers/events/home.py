@@ -1,0 +1,30 @@
+"""App Home: what the bot does, how to use it, the user's last articles."""
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from jobs.publisher import slack_error
+
+from .. import blocks
+from ..replies import queue_errors
+from ..services import Services
+
+log = logging.getLogger(__name__)
+
+
+def register(app, svc: Services) -> None:
+    @app.event("app_home_opened")
+    async def on_home(event, client):
+        if event.get("tab", "home") != "home":
+            return
+        user = event.get("user")
+        try:
+            recent = await svc.state.recent_for_user(user)
+        except queue_errors():
+            recent = []
+        try:
+            await client.views_publish(user_id=user, view=blocks.home_view(recent))
+        except SlackApiError as exc:
+            log.warning("views.publish failed: %s", slack_error(exc))

@@ -1,0 +1,33 @@
+"""French texts the listeners answer with, and the errors they map to them."""
+from __future__ import annotations
+
+import re
+
+from seo.typography import slack_to_plain
+
+NOT_ALLOWED = ("Désolé, ce robot n’est pas ouvert à ce canal ou à votre compte. "
+               "Adressez-vous à l’administrateur Slack de la rédaction.")
+UNAVAILABLE = ("Le service de réécriture est momentanément indisponible (file d’attente injoignable). "
+               "Réessayez dans une minute : rien n’a été lancé.")
+BUSY = ("Une réécriture est déjà en cours dans ce fil : attendez qu’elle se termine avant d’en "
+        "demander une autre.")
+EXPIRED = "Cet article a expiré : collez à nouveau la dépêche pour une nouvelle réécriture."
+
+
+def invite_hint(channel: str) -> str:
+    return (f"Je ne suis pas membre de <#{channel}> : invitez-moi avec `/invite @SEO FR` "
+            "(ou depuis les détails du canal, onglet Intégrations), puis relancez la commande.")
+
+
+def queue_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean Redis (the queue) cannot be reached right now."""
+    import redis.exceptions as rexc
+
+    return (rexc.ConnectionError, rexc.TimeoutError, ConnectionError, OSError)
+
+
+def text_from_slack(text: str, bot_user_id: str | None = None) -> str:
+    """Message text as the author meant it: our mention removed, Slack markup decoded."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    return slack_to_plain(text).strip()

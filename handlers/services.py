@@ -1,0 +1,15 @@
+"""What the listeners share: settings, state and the job submitter."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jobs.settings import BotSettings
+from jobs.state import State
+from jobs.submit import Submitter
+
+
+@dataclass
+class Services:
+    settings: BotSettings
+    state: State
+    submitter: Submitter

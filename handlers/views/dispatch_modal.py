@@ -1,0 +1,33 @@
+"""The /seo-fr modal: a dispatch and an optional keyword."""
+from __future__ import annotations
+
+from seo.cleaning import clean
+from seo.errors import InputError
+
+from .. import blocks
+from ..replies import NOT_ALLOWED
+from ..services import Services
+from ..start import start_rewrite
+from .common import metadata, text_value
+
+
+def register(app, svc: Services) -> None:
+    @app.view(blocks.DISPATCH_MODAL)
+    async def submitted(ack, body, view, client):
+        source = text_value(view, blocks.DISPATCH_BLOCK, blocks.DISPATCH_ACTION)
+        try:
+            clean(source)
+        except InputError as exc:  # shown under the field, the modal stays open
+            await ack(response_action="errors", errors={blocks.DISPATCH_BLOCK: str(exc)[:150]})
+            return
+        await ack()
+        user = body["user"]["id"]
+        channel = metadata(view).get("channel") or user
+        if not svc.settings.allowed(user, channel):
+            await client.chat_postMessage(channel=user, text=NOT_ALLOWED)
+            return
+        keyword = text_value(view, blocks.KEYWORD_BLOCK, blocks.KEYWORD_ACTION) or None
+        started = await start_rewrite(client, svc, delivery_key=f"view:{view.get('id')}:{view.get('hash')}",
+                                      channel=channel, user=user, source=source, keyword=keyword)
+        if not started.ok:
+            await client.chat_postEphemeral(channel=channel, user=user, text=started.message)

@@ -1,0 +1,138 @@
+"""The job queue: saq on Redis, or an in-process stand-in when REDIS_URL is unset.
+
+saq's defaults are wrong for LLM jobs (10 s timeout, a single attempt), so every
+job gets a long timeout, retries with exponential backoff and a heartbeat; the
+worker sweeps often, so a job whose worker was killed runs again within ~30 s.
+Jobs are idempotent (see jobs/runner.py): a re-run never posts twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from .spec import JobSpec
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_EVERY = 5  # seconds between job.update() calls
+HEARTBEAT_TIMEOUT = 20  # a job silent for this long is considered dead and retried
+SWEEP_EVERY = 5
+RETRIES = 4
+
+Handler = Callable[[JobSpec], Awaitable[None]]
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, spec: JobSpec) -> bool: ...
+    async def run_worker(self, handler: Handler, concurrency: int) -> None: ...
+    async def close(self) -> None: ...
+
+
+class LocalQueue:
+    """asyncio tasks in this process. Jobs do not survive a restart (a warning says so)."""
+
+    def __init__(self) -> None:
+        self._handler: Handler | None = None
+        self._sem: asyncio.Semaphore | None = None
+        self._running: set[str] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._pending: list[JobSpec] = []
+
+    async def enqueue(self, spec: JobSpec) -> bool:
+        if spec.id in self._running:
+            return False
+        self._running.add(spec.id)
+        if self._handler is None:
+            self._pending.append(spec)
+        else:
+            self._start(spec)
+        return True
+
+    def _start(self, spec: JobSpec) -> None:
+        async def run():
+            try:
+                async with self._sem:
+                    await self._handler(spec)
+            except Exception:
+                log.exception("job %s failed", spec.id)
+            finally:
+                self._running.discard(spec.id)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run_worker(self, handler: Handler, concurrency: int) -> None:
+        self._handler, self._sem = handler, asyncio.Semaphore(concurrency)
+        for spec in self._pending:
+            self._start(spec)
+        self._pending.clear()
+        await asyncio.Event().wait()  # until cancelled
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+
+class SaqQueue:
+    def __init__(self, redis_url: str, *, job_timeout: int = 900, name: str = "seo-fr"):
+        from saq import Queue
+
+        self.queue = Queue.from_url(redis_url, name=name)
+        self.job_timeout = job_timeout
+        self._connected = False
+
+    async def _connect(self) -> None:
+        if not self._connected:
+            await self.queue.connect()
+            self._connected = True
+
+    async def enqueue(self, spec: JobSpec) -> bool:
+        await self._connect()
+        job = await self.queue.enqueue(
+            "run_job",
+            key=spec.id,
+            spec=spec.model_dump(),
+            timeout=self.job_timeout,
+            heartbeat=HEARTBEAT_TIMEOUT,
+            retries=RETRIES,
+            retry_delay=1.0,
+            retry_backoff=30.0,
+            ttl=7 * 86400,
+        )
+        return job is not None
+
+    async def run_worker(self, handler: Handler, concurrency: int) -> None:
+        from saq import Worker
+
+        await self._connect()
+
+        async def run_job(ctx, *, spec: dict):
+            job = ctx["job"]
+
+            async def beat():
+                while True:
+                    await asyncio.sleep(HEARTBEAT_EVERY)
+                    try:
+                        await job.update()
+                    except Exception:  # Redis blip: the next beat will do
+                        log.warning("heartbeat failed for %s", job.key)
+
+            beater = asyncio.create_task(beat())
+            try:
+                await handler(JobSpec.model_validate(spec))
+            finally:
+                beater.cancel()
+
+        # saq's sweep takes a 60 s lock by default: sweep as often as we poll.
+        self.queue.sweep = functools.partial(self.queue.sweep, lock=SWEEP_EVERY - 1)
+        worker = Worker(self.queue, functions=[run_job], concurrency=concurrency,
+                        timers={"sweep": SWEEP_EVERY}, shutdown_grace_period_s=5)
+        await worker.start()
+
+    async def close(self) -> None:
+        if self._connected:
+            await self.queue.disconnect()

@@ -1,0 +1,163 @@
+"""The worker task: run the engine for one job and post the result in its thread.
+
+Idempotent: a job re-run after a crash (or started twice by a sweep race) reuses
+what the first run recorded (status message, version number, saved version,
+posted parts), so the thread gets exactly one article message per version.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from slack_sdk.errors import SlackApiError
+
+from handlers import blocks
+from seo.article import Article
+from seo.errors import InputError, LLMError
+from seo.pipeline import Engine, Result
+
+from .publisher import ChannelUnavailable, Publisher, slack_error
+from .settings import BotSettings
+from .spec import JobSpec
+from .state import ArticleRecord, State
+
+log = logging.getLogger(__name__)
+
+
+class JobRunner:
+    def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings):
+        self.engine = engine
+        self.state = state
+        self.publisher = publisher
+        self.settings = settings
+
+    async def __call__(self, spec: JobSpec) -> None:
+        if await self.state.job_get(spec.id, "done"):
+            log.info("job %s already done: nothing to do", spec.id)
+            return
+        await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
+        try:
+            await self._run(spec)
+        except ChannelUnavailable as exc:
+            log.warning("job %s: channel unavailable (%s)", spec.id, exc.error)
+            await self.publisher.tell_user(
+                spec.user,
+                f"Je ne peux pas publier l’article dans <#{spec.channel}> ({exc.error}). "
+                "Invitez-moi dans le canal avec `/invite` puis relancez la demande.",
+            )
+            await self.state.job_set(spec.id, "done", "channel_unavailable")
+        finally:
+            await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+
+    async def _run(self, spec: JobSpec) -> None:
+        status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
+        if not status_ts:
+            msg = blocks.status_message("queued")
+            status_ts = await self.publisher.post_once(spec.id, "status", channel=spec.channel,
+                                                       thread_ts=spec.thread_ts, **msg)
+            await self.state.job_set(spec.id, "status_ts", status_ts)
+
+        async def progress(step: str, detail: str | None = None) -> None:
+            msg = blocks.status_message(step, detail=detail)
+            await self.publisher.update(spec.channel, status_ts, **msg)
+
+        record = await self.state.article(spec.article_id)
+        if record is None:
+            await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
+                "Cet article a expiré : collez à nouveau la dépêche pour une nouvelle réécriture."))
+            await self.state.job_set(spec.id, "done", "expired")
+            return
+
+        version_no = await self.state.job_get(spec.id, "version")
+        data = await self.state.version(spec.article_id, int(version_no)) if version_no else None
+        if data is None:
+            try:
+                result = await self._engine(spec, record, progress)
+            except InputError as exc:
+                await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(str(exc)))
+                await self.state.job_set(spec.id, "done", "input")
+                return
+            except LLMError as exc:
+                await self._failed(spec, status_ts, str(exc))
+                return
+            version = await self.state.allocate_version(spec.article_id, spec.id)
+            data = self._version_data(spec, version, result)
+            await self.state.save_version(spec.article_id, version, data)
+
+        version = data["version"]
+        messages = blocks.article_messages(
+            data["article"], data["report"], data["body_markdown"], version=version,
+            article_id=spec.article_id, requested_by=spec.user)
+        first_ts = None
+        for i, msg in enumerate(messages):
+            ts = await self.publisher.post_once(spec.id, f"article{i}", channel=spec.channel,
+                                                thread_ts=spec.thread_ts, **msg)
+            first_ts = first_ts or ts
+        report = data["report"]
+        await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
+            f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "
+            f"SEO {report['seo']['score']}/100, lisibilité {report['readability']['score']}/100."))
+        if await self.state.job_claim(spec.id, "remembered"):
+            await self.state.remember_for_user(spec.user, {
+                "article_id": spec.article_id, "title": data["article"]["title"], "version": version,
+                "channel": spec.channel, "ts": first_ts, "created_at": data["created_at"],
+                "permalink": await self._permalink(spec.channel, first_ts)})
+        await self.state.job_set(spec.id, "done", "ok")
+
+    async def _engine(self, spec: JobSpec, record: ArticleRecord, progress) -> Result:
+        channel_settings = await self.state.channel_settings(spec.channel)
+        min_words = spec.min_words or channel_settings.get("min_words") or self.settings.min_words
+        credit = spec.credit or channel_settings.get("credit") or None
+        source = record.source
+        if spec.kind == "rewrite":
+            return await self.engine.rewrite(source, keyword=spec.keyword, min_words=min_words,
+                                             credit=credit, progress=progress)
+        base = await self.state.version(spec.article_id, spec.base_version)
+        if base is None:
+            raise InputError("La version d’origine de cet article a expiré : relancez une réécriture.")
+        article = Article(**base["article"])
+        if spec.kind == "regenerate":
+            return await self.engine.rewrite(source, keyword=article.focus_keyword, min_words=min_words,
+                                             credit=credit or article.credit, progress=progress,
+                                             temperature=0.8)
+        if spec.kind == "shorten":
+            return await self.engine.shorten(source, article, min_words=min_words, credit=credit,
+                                             progress=progress)
+        if spec.kind == "keyword":
+            return await self.engine.change_keyword(source, article, spec.keyword or "", min_words=min_words,
+                                                    credit=credit, progress=progress)
+        return await self.engine.revise(source, article, instruction=spec.instruction or "",
+                                        min_words=min_words, credit=credit, progress=progress)
+
+    @staticmethod
+    def _version_data(spec: JobSpec, version: int, result: Result) -> dict:
+        return {
+            "version": version,
+            "kind": spec.kind,
+            "job": spec.id,
+            "article": result.article.to_contract(),
+            "report": result.report,
+            "body_markdown": result.body_markdown,
+            "markdown": result.markdown,
+            "html": result.html,
+            "usage": result.usage.to_contract(),
+            "created_at": time.time(),
+        }
+
+    async def _failed(self, spec: JobSpec, status_ts: str, message: str) -> None:
+        await self.state.job_set(spec.id, "spec", spec.model_dump_json())
+        msg = blocks.error_message(message, retry_value=spec.id)
+        await self.publisher.post_once(spec.id, "error", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
+        await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
+            ":x: La réécriture a échoué (détail ci-dessous)."))
+        await self.state.job_set(spec.id, "done", "failed")
+
+    async def _permalink(self, channel: str, ts: str | None) -> str | None:
+        if not ts:
+            return None
+        try:
+            resp = await self.publisher.client.chat_getPermalink(channel=channel, message_ts=ts)
+            return resp.get("permalink")
+        except SlackApiError as exc:
+            log.info("no permalink: %s", slack_error(exc))
+            return None

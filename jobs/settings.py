@@ -1,0 +1,56 @@
+"""Bot settings from the environment (see .env.example for each one)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _list(name: str) -> frozenset[str]:
+    return frozenset(x.strip() for x in os.environ.get(name, "").replace(";", ",").split(",") if x.strip())
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    bot_token: str = field(default="", repr=False)
+    signing_secret: str = field(default="", repr=False)
+    app_token: str = field(default="", repr=False)
+    port: int = 3000
+    slack_api_url: str | None = None
+    redis_url: str | None = None
+    min_words: int = 700
+    watch_channels: frozenset[str] = frozenset()
+    allowed_channels: frozenset[str] = frozenset()
+    allowed_users: frozenset[str] = frozenset()
+    retention_days: int = 30
+    worker_concurrency: int = 50
+    job_timeout: int = 900
+
+    @classmethod
+    def from_env(cls) -> "BotSettings":
+        return cls(
+            bot_token=os.environ.get("SLACK_BOT_TOKEN", ""),
+            signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""),
+            app_token=os.environ.get("SLACK_APP_TOKEN", ""),
+            port=_int("PORT", 3000),
+            slack_api_url=os.environ.get("SLACK_API_URL") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
+            min_words=_int("SEO_MIN_WORDS", 700),
+            watch_channels=_list("SEO_WATCH_CHANNELS"),
+            allowed_channels=_list("SEO_ALLOWED_CHANNELS"),
+            allowed_users=_list("SEO_ALLOWED_USERS"),
+            retention_days=_int("SEO_RETENTION_DAYS", 30),
+            worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 50),
+            job_timeout=_int("SEO_JOB_TIMEOUT", 900),
+        )
+
+    def allowed(self, user: str | None, channel: str | None) -> bool:
+        if self.allowed_users and user not in self.allowed_users:
+            return False
+        if self.allowed_channels and channel not in self.allowed_channels and not (channel or "").startswith("D"):
+            return False
+        return True

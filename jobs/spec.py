@@ -1,0 +1,23 @@
+"""What the web side hands to a worker."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise"]
+
+
+class JobSpec(BaseModel):
+    id: str  # deterministic from the Slack delivery, so a duplicate enqueue is a no-op
+    kind: Kind
+    article_id: str
+    channel: str
+    thread_ts: str
+    user: str
+    status_ts: str | None = None  # status message already posted by the web side
+    base_version: int | None = None  # the version the clicked button sat under
+    instruction: str | None = None
+    keyword: str | None = None
+    min_words: int | None = None
+    credit: str | None = None

@@ -1,0 +1,133 @@
+"""What the bot remembers: articles, their versions, threads, locks, dedupe marks, settings.
+
+Key layout (all under the `seo:` prefix, all with a TTL):
+  dedupe:{key}                 a Slack delivery already handled (event_id, trigger_id, channel+ts)
+  article:{aid}                the article's record: channel, thread, source dispatch, requester
+  article:{aid}:latest         latest version number
+  article:{aid}:v{k}           one version: article fields, report, renderings
+  thread:{channel}:{ts}        which article a thread belongs to
+  lock:thread:{channel}:{ts}   a job is running on this thread (value: job id)
+  job:{id}:...                 what a job already did (status message, version, posted parts, done)
+  job:{id}:spec                the spec of a failed job, for the Réessayer button
+  settings:{channel}           per-channel settings
+  recent:{user}                the user's last articles (App Home)
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+from .kv import KV
+
+DAY = 86_400.0
+DEDUPE_TTL = DAY
+JOB_TTL = 7 * DAY
+SETTINGS_TTL = 365 * DAY
+
+
+@dataclass
+class ArticleRecord:
+    article_id: str
+    channel: str
+    thread_ts: str
+    source: str
+    requested_by: str
+    created_at: float
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False)
+
+
+class State:
+    def __init__(self, kv: KV, retention_days: int = 30):
+        self.kv = kv
+        self.retention = retention_days * DAY
+
+    # --- Slack deliveries -------------------------------------------------
+    async def first_delivery(self, key: str) -> bool:
+        """True the first time `key` is seen: Slack retries and double clicks return False."""
+        return await self.kv.set_nx(f"dedupe:{key}", "1", DEDUPE_TTL)
+
+    # --- articles and versions -------------------------------------------
+    @staticmethod
+    def new_article_id() -> str:
+        return secrets.token_hex(5)
+
+    async def create_article(self, *, channel: str, thread_ts: str, source: str, requested_by: str,
+                             article_id: str | None = None) -> ArticleRecord:
+        rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time())
+        await self.kv.set(f"article:{rec.article_id}", rec.to_json(), self.retention)
+        await self.kv.set(f"thread:{channel}:{thread_ts}", rec.article_id, self.retention)
+        return rec
+
+    async def article(self, article_id: str) -> ArticleRecord | None:
+        raw = await self.kv.get(f"article:{article_id}")
+        return ArticleRecord(**json.loads(raw)) if raw else None
+
+    async def article_for_thread(self, channel: str, thread_ts: str) -> str | None:
+        return await self.kv.get(f"thread:{channel}:{thread_ts}")
+
+    async def allocate_version(self, article_id: str, job_id: str) -> int:
+        """The version number of a job's result, the same on every re-run of that job."""
+        existing = await self.kv.get(f"job:{job_id}:version")
+        if existing:
+            return int(existing)
+        candidate = await self.kv.incr(f"article:{article_id}:counter", self.retention)
+        if await self.kv.set_nx(f"job:{job_id}:version", str(candidate), JOB_TTL):
+            return candidate
+        return int(await self.kv.get(f"job:{job_id}:version"))
+
+    async def save_version(self, article_id: str, version: int, data: dict) -> None:
+        await self.kv.set(f"article:{article_id}:v{version}", json.dumps(data, ensure_ascii=False), self.retention)
+        latest = await self.kv.get(f"article:{article_id}:latest")
+        if not latest or int(latest) < version:
+            await self.kv.set(f"article:{article_id}:latest", str(version), self.retention)
+
+    async def version(self, article_id: str, version: int | None = None) -> dict | None:
+        if version is None:
+            latest = await self.kv.get(f"article:{article_id}:latest")
+            if not latest:
+                return None
+            version = int(latest)
+        raw = await self.kv.get(f"article:{article_id}:v{version}")
+        return json.loads(raw) if raw else None
+
+    # --- thread locks -----------------------------------------------------
+    async def lock_thread(self, channel: str, thread_ts: str, job_id: str, ttl: float) -> bool:
+        key = f"lock:thread:{channel}:{thread_ts}"
+        if await self.kv.set_nx(key, job_id, ttl):
+            return True
+        return await self.kv.get(key) == job_id  # a re-run of the same job keeps its lock
+
+    async def unlock_thread(self, channel: str, thread_ts: str, job_id: str) -> None:
+        await self.kv.delete(f"lock:thread:{channel}:{thread_ts}", if_value=job_id)
+
+    async def thread_busy(self, channel: str, thread_ts: str) -> bool:
+        return await self.kv.get(f"lock:thread:{channel}:{thread_ts}") is not None
+
+    # --- what a job did (idempotence across re-runs) -----------------------
+    async def job_get(self, job_id: str, name: str) -> str | None:
+        return await self.kv.get(f"job:{job_id}:{name}")
+
+    async def job_set(self, job_id: str, name: str, value: str) -> None:
+        await self.kv.set(f"job:{job_id}:{name}", value, JOB_TTL)
+
+    async def job_claim(self, job_id: str, name: str, value: str = "1") -> bool:
+        return await self.kv.set_nx(f"job:{job_id}:{name}", value, JOB_TTL)
+
+    # --- per-channel settings ---------------------------------------------
+    async def channel_settings(self, channel: str) -> dict:
+        raw = await self.kv.get(f"settings:{channel}")
+        return json.loads(raw) if raw else {}
+
+    async def save_channel_settings(self, channel: str, settings: dict) -> None:
+        await self.kv.set(f"settings:{channel}", json.dumps(settings, ensure_ascii=False), SETTINGS_TTL)
+
+    # --- App Home ---------------------------------------------------------
+    async def remember_for_user(self, user: str, entry: dict) -> None:
+        await self.kv.push_recent(f"recent:{user}", json.dumps(entry, ensure_ascii=False), 10, self.retention)
+
+    async def recent_for_user(self, user: str) -> list[dict]:
+        return [json.loads(x) for x in await self.kv.recent(f"recent:{user}", 10)]

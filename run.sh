@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# One entry point for a newcomer on a fresh machine:
+#   bash run.sh sample   set up, then rewrite the sample dispatch (CLI)
+#   bash run.sh bot      set up, then run the Slack bot (reads .env)
+#   bash run.sh test     set up with test tools, then run the whole test suite
+#   bash run.sh bench    set up, then run the benchmarks
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY=${PYTHON:-python3}
+VENV=.venv
+
+setup() {  # $1: requirements file
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PY" -m venv "$VENV"
+    fi
+    local stamp="$VENV/.installed-$(cat requirements.txt "$1" | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$1"
+        touch "$stamp"
+    fi
+}
+
+case "${1:-sample}" in
+    sample)
+        setup requirements.txt
+        shift || true
+        if [ -z "${OPENAI_API_KEY:-}" ] && [ -z "${OPENAI_BASE_URL:-}" ] && ! grep -qs '^OPENAI_API_KEY=..' .env; then
+            echo "Pas de OPENAI_API_KEY : démonstration avec le modèle factice des tests (aucun vrai LLM appelé)." >&2
+            out=$(mktemp)
+            "$VENV/bin/python" -m tests.fakes.openai_server --port 0 >"$out" 2>/dev/null &
+            fake=$!
+            trap 'kill $fake 2>/dev/null || true; rm -f "$out"' EXIT
+            for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.1; done
+            url=$(head -n1 "$out")
+            export OPENAI_BASE_URL="$url" OPENAI_API_KEY=demo
+        fi
+        "$VENV/bin/python" -m seo rewrite tests/fixtures/depeche_otan.txt "$@"
+        ;;
+    bot)
+        setup requirements.txt
+        shift
+        exec "$VENV/bin/python" bot.py "$@"
+        ;;
+    test)
+        setup requirements-dev.txt
+        shift
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    bench)
+        setup requirements-dev.txt
+        shift
+        exec "$VENV/bin/python" -m benchmarks "$@"
+        ;;
+    *)
+        echo "Usage : bash run.sh [sample|bot|test|bench]" >&2
+        exit 2
+        ;;
+esac

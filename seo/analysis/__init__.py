@@ -1,0 +1,110 @@
+"""French SEO and readability analysis that agrees with Yoast SEO (yoastseo 3.x).
+
+    from seo.analysis import Document, analyze, count_words, document_from_markdown
+    report = analyze(Document(title=..., body_markdown=..., keyword=..., meta_title=...,
+                              meta_description=..., slug=...))
+
+Shape copied from Yoast: one module per assessment in ``checks/`` (Yoast's
+identifier, thresholds as constants beside it), a French "researcher"
+(``researcher.py``: word lists, morphology, syllables), a ``Paper`` that computes
+the text's sentences and keyphrase matches once. The reference is the free
+``yoastseo`` package for locale fr_FR; ``tools/yoast/record.cjs`` records its
+scores on French articles and the tests in ``tests/analysis`` hold them as JSON.
+
+Overall scores, derived as Yoast derives them:
+* SEO: ``round(sum of the raw check scores × 100 / (9 × number of checks))``,
+  clamped to 0..100 (Yoast's SEOScoreAggregator; its raw scores can be negative,
+  e.g. -50 for a stuffed keyphrase, -999 for no keyphrase).
+* Readability (French is "fully supported"): penalty 3 per bad (score 1-4) and 2 per
+  ok (5-7) check; penalty > 6 → 30, > 4 → 60, else 90; no text → 0
+  (Yoast's ReadabilityScoreAggregator).
+Ratings: 1-4 bad, 5-7 ok, 8-9 good.
+
+Where and why we deliberately differ from Yoast:
+* Checks run: only the text checks. Yoast's image, link (internal, outbound,
+  competing links), single-H1 and function-words-in-keyphrase checks are left out:
+  the article has no images or links until the CMS adds them, so they would
+  only add noise. The SEO overall score is therefore over our 10 SEO checks, not
+  Yoast's 17; it is what Yoast computes over those 10.
+* Check scores in the report are clamped to 1..9 (Yoast's -10/-20/-50/-999 become
+  1); the overall score still uses the raw values, like Yoast.
+* titleWidth: Yoast gets the width from the browser (the snippet preview,
+  Arial 20 px); we compute it from Arial's published advance widths. The SEO title
+  is ``meta_title``, or the title when it is empty (no "| Site name" suffix: the
+  CMS template is unknown).
+* The Flesch score is reported as a number only: yoastseo 3.x has no
+  fleschReadingEase assessment any more (it is an insight). Below 11 words Yoast
+  has no score; we report 0.0.
+* Keyphrase forms: by default as Yoast SEO free (the word itself, any case, with
+  or without accents, after an elision l'/d'/qu'); plural and feminine forms as
+  in Yoast Premium only with ``analyze(doc, morphology=True)`` (then density
+  allows 3.5 % instead of 3 %).
+* Word lists (function words, transition words, passive auxiliaries and
+  participles, syllable exceptions) are our own, shorter than Yoast's; on rare
+  words a sentence can be judged differently (see the agreement test).
+* Markdown to text: headings ``#``..``######``, paragraphs separated by blank
+  lines, list items as paragraphs, inline emphasis/links reduced to their text.
+"""
+from __future__ import annotations
+
+from .checks import Check, all_checks
+from .document import Document, document_from_markdown
+from .flesch import flesch_score
+from .paper import Paper
+from .text import count_words
+
+__all__ = ["Document", "analyze", "count_words", "document_from_markdown", "rating",
+           "seo_overall", "readability_overall"]
+
+READABILITY_GOOD, READABILITY_OK, READABILITY_BAD, READABILITY_NONE = 90, 60, 30, 0
+PENALTY = {"bad": 3, "ok": 2, "good": 0}
+
+
+def rating(score: int) -> str:
+    """Yoast's scoreToRating: bad 1-4 (and negative), ok 5-7, good 8-9."""
+    if score <= 4:
+        return "bad"
+    if score <= 7:
+        return "ok"
+    return "good"
+
+
+def seo_overall(raw_scores: list[int]) -> int:
+    if not raw_scores:
+        return 0
+    value = round(sum(raw_scores) * 100 / (len(raw_scores) * 9) + 1e-9)
+    return max(0, min(100, value))
+
+
+def readability_overall(raw_scores: list[int], has_text: bool = True) -> int:
+    if not has_text or len(raw_scores) <= 1:
+        return READABILITY_NONE
+    penalty = sum(PENALTY[rating(s)] for s in raw_scores)
+    if penalty > 6:
+        return READABILITY_BAD
+    if penalty > 4:
+        return READABILITY_OK
+    return READABILITY_GOOD
+
+
+def analyze(doc: Document, morphology: bool = False) -> dict:
+    """The analysis report of a document (see DESIGN.md, "The analysis")."""
+    paper = Paper(doc, morphology=morphology)
+    out: dict[str, list[dict]] = {"seo": [], "readability": []}
+    raw: dict[str, list[int]] = {"seo": [], "readability": []}
+    for check in all_checks():
+        result = check.assess(paper)
+        if result is None:
+            continue
+        score, message = result
+        raw[check.KIND].append(score)
+        out[check.KIND].append({"id": check.ID, "score": max(1, min(9, int(score))), "message": message})
+    return {
+        "word_count": paper.word_count,
+        "seo": {"score": seo_overall(raw["seo"]), "checks": out["seo"]},
+        "readability": {
+            "score": readability_overall(raw["readability"], bool(paper.text.strip())),
+            "flesch": flesch_score(*paper.flesch_stats),
+            "checks": out["readability"],
+        },
+    }

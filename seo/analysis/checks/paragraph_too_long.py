@@ -1,0 +1,27 @@
+"""textParagraphTooLong: no paragraph over 150 words (200 is bad)."""
+from ..text import words_from_tokens
+from . import Check
+
+RECOMMENDED_LENGTH = 150
+MAXIMUM_RECOMMENDED_LENGTH = 200
+SCORE_GOOD, SCORE_OK, SCORE_BAD = 9, 6, 3
+
+
+class TextParagraphTooLong(Check):
+    ID = "textParagraphTooLong"
+    KIND = "readability"
+    ORDER = 2
+
+    def assess(self, paper):
+        lengths = []
+        for i in paper.paragraphs:
+            n = sum(len(words_from_tokens(s.tokens, False)) for s in paper.sentences if s.block == i)
+            if n > 0:
+                lengths.append(n)
+        longest = max(lengths, default=0)
+        if longest <= RECOMMENDED_LENGTH:
+            return SCORE_GOOD, "Longueur des paragraphes : aucun paragraphe trop long, bravo !"
+        n = sum(1 for x in lengths if x > RECOMMENDED_LENGTH)
+        msg = (f"Longueur des paragraphes : {n} paragraphe(s) dépassent {RECOMMENDED_LENGTH} mots "
+               f"(le plus long en compte {longest}). Coupez-les.")
+        return (SCORE_OK if longest <= MAXIMUM_RECOMMENDED_LENGTH else SCORE_BAD), msg

@@ -1,0 +1,189 @@
+"""The analysed article: structure, sentences and keyphrase matching, computed once.
+
+``Paper`` plays the part of Yoast's Paper plus its researcher's cached researches:
+every check reads from it, nothing is computed twice.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+
+from . import researcher as fr
+from .document import Block, Document, parse_blocks
+from .text import (count_words, get_words, normalize_single_quotes, split_sentences, tokens,
+                   words_from_tokens)
+
+# Yoast's word boundary (addWordboundary): a keyphrase word matches after an
+# apostrophe too (l'Ukraine), and before one only if a boundary follows it.
+_B = r"[ \u00a0\u2014\u06d4\u061f\u060c\u061b\n\r\t.,()”“〝〞〟‟„\"+\-;!¡?¿:/»«‹›<>]"
+_TRANSLIT = str.maketrans({"à": "a", "â": "a", "ä": "a", "ç": "c", "é": "e", "è": "e", "ê": "e",
+                           "ë": "e", "î": "i", "ï": "i", "ô": "o", "ö": "o", "ù": "u", "û": "u",
+                           "ü": "u", "ÿ": "y", "æ": "ae", "œ": "oe"})
+_NUMBERS_RE = re.compile(r"\b[0-9]+\b", re.ASCII)
+_MULTISPACE_RE = re.compile(r"\s{2,}")
+
+
+@lru_cache(maxsize=4096)
+def _form_regexes(form: str) -> tuple[re.Pattern, ...]:
+    """Regexes for one word form and its accent-free spelling (Yoast transliteration)."""
+    out = []
+    for f in dict.fromkeys((form, form.translate(_TRANSLIT))):
+        out.append(re.compile(r"(?:^|" + _B[:-1] + r"'‘’‛`])" + re.escape(f)
+                              + r"(?=$|" + _B + r"|['‘’‛`]" + _B + r")", re.IGNORECASE))
+    return tuple(out)
+
+
+def count_form(text: str, form: str) -> int:
+    """Occurrences of a word form in a text (matches of the accent-free spelling are
+    counted in what the exact spelling left, as Yoast does)."""
+    regexes = _form_regexes(form)
+    n = len(regexes[0].findall(text))
+    if len(regexes) > 1 and n:
+        text = regexes[0].sub(" ", text)
+    for r in regexes[1:]:
+        n += len(r.findall(text))
+    return n
+
+
+class Sentence:
+    __slots__ = ("text", "block", "tokens")
+
+    def __init__(self, text: str, block: int):
+        self.text = text
+        self.block = block
+        self.tokens = tokens(text)
+
+    @property
+    def words(self) -> list[str]:
+        return words_from_tokens(self.tokens, split_on_hyphens=False)
+
+
+class Paper:
+    def __init__(self, doc: Document, morphology: bool = False):
+        self.doc = doc
+        self.morphology = morphology
+        self.blocks: list[Block] = parse_blocks(doc.body_markdown or "")
+        self.keyword = (doc.keyword or "").strip()
+        # Yoast ignores a keyphrase made only of punctuation.
+        if not re.sub(r"[‘’“”\"'.?!:;,¿¡«»&*@#±^%|~`\[\](){}⟨⟩<>/\\–\-\u2014\u00d7+\s]", "", self.keyword):
+            self.keyword = ""
+        self.seo_title = (doc.meta_title or doc.title or "").strip()
+        self.description = doc.meta_description or ""
+        self.slug = doc.slug or ""
+
+    # --- text ---------------------------------------------------------------
+    @cached_property
+    def text(self) -> str:
+        return " ".join(b.text for b in self.blocks)
+
+    @cached_property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        out = []
+        for i, b in enumerate(self.blocks):
+            for s in split_sentences(b.text):
+                out.append(Sentence(s, i))
+        return out
+
+    @cached_property
+    def sentence_lengths(self) -> list[int]:
+        return [n for n in (len(s.words) for s in self.sentences) if n > 0]
+
+    @cached_property
+    def density_word_count(self) -> int:
+        """Words for the keyphrase density (hyphenated words split, as Yoast's tree does)."""
+        return sum(len(words_from_tokens(s.tokens, split_on_hyphens=True)) for s in self.sentences)
+
+    @cached_property
+    def paragraphs(self) -> list[int]:
+        return [i for i, b in enumerate(self.blocks) if b.kind == "p"]
+
+    @cached_property
+    def subheadings(self) -> list[int]:
+        """Indices of h2/h3 blocks (Yoast's top-level subheadings)."""
+        return [i for i, b in enumerate(self.blocks) if b.kind in ("h2", "h3")]
+
+    @cached_property
+    def has_any_heading(self) -> bool:
+        return any(b.kind.startswith("h") for b in self.blocks)
+
+    @cached_property
+    def flesch_stats(self) -> tuple[int, int, int]:
+        """(sentences, words, syllables) of the body with numbers removed, as Yoast counts them."""
+        n_sent = n_words = n_syl = 0
+        for b in self.blocks:
+            t = _MULTISPACE_RE.sub(" ", _NUMBERS_RE.sub("", b.text)).strip()
+            if not t:
+                continue
+            n_sent += len(split_sentences(t))
+            words = get_words(t)
+            n_words += len(words)
+            n_syl += sum(fr.count_syllables(w.lower()) for w in words)
+        return n_sent, n_words, n_syl
+
+    # --- keyphrase ------------------------------------------------------------
+    @cached_property
+    def exact_match(self) -> bool:
+        k = self.keyword
+        return len(k) >= 2 and k[0] in "\"“”«»„" and k[-1] in "\"“”«»„"
+
+    @cached_property
+    def keyphrase_forms(self) -> list[list[str]]:
+        """One list of accepted forms per content word of the keyphrase."""
+        if not self.keyword:
+            return []
+        if self.exact_match:
+            return [[normalize_single_quotes(self.keyword[1:-1].lower())]]
+        return [[normalize_single_quotes(f) for f in fr.word_forms(w, self.morphology)]
+                for w in fr.keyphrase_words(self.keyword)]
+
+    @cached_property
+    def slug_keyphrase_forms(self) -> list[list[str]]:
+        if not self.keyword or self.exact_match:
+            return self.keyphrase_forms
+        words = [w for part in fr.keyphrase_words(self.keyword) for w in part.split("-") if w]
+        return [fr.word_forms(w, self.morphology) for w in words]
+
+    def percent_word_matches(self, text: str, forms: list[list[str]] | None = None) -> int:
+        forms = self.keyphrase_forms if forms is None else forms
+        if not forms:
+            return 0
+        text = normalize_single_quotes(text)
+        found = sum(1 for fs in forms if any(count_form(text, f) for f in fs))
+        return round(found / len(forms) * 100 + 1e-9)
+
+    def count_in_sentence(self, sentence: Sentence) -> int:
+        """Full keyphrase occurrences in a sentence: min over words of their token matches."""
+        forms = self.keyphrase_forms
+        if self.exact_match:
+            target = [t for t in tokens(forms[0][0]) if t.strip()]
+            toks = [t for t in sentence.tokens]
+            n = j = 0
+            for t in toks:
+                if count_form(t.lower(), target[j].lower()):
+                    j += 1
+                    if j == len(target):
+                        n += 1
+                        j = 0
+                else:
+                    j = 0
+            return n
+        counts = []
+        for fs in forms:
+            c = 0
+            for t in sentence.tokens:
+                for f in fs:
+                    c += count_form(t, f)
+            if c == 0:
+                return 0
+            counts.append(c)
+        return min(counts) if counts else 0
+
+    @cached_property
+    def keyphrase_count(self) -> int:
+        if not self.keyphrase_forms:
+            return 0
+        return sum(self.count_in_sentence(s) for s in self.sentences)

@@ -1,0 +1,186 @@
+"""Steps 3 and 4 of the pipeline: check a draft in code, fix what code can fix.
+
+`polish` applies the fixes that need no model (typography, slug, meta lengths,
+mentions, near-miss quotes); `find_problems` lists what only the model can fix,
+in the exact words the repair prompt sends back.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .article import Article, Section
+from .fidelity import FidelityGuard, FidelityIssue
+from .keywords import contains_keyword, make_slug
+from .typography import french_typography, neutralise_mentions
+
+META_TITLE_MAX = 60
+META_DESC_MIN, META_DESC_MAX = 120, 156
+MIN_SECTIONS = 3
+HEADING_KEYWORD_MIN, HEADING_KEYWORD_MAX = 0.30, 0.75
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str  # French, sent as is in the repair prompt
+    hard: bool = True  # a hard problem triggers a repair call; a soft one only rides along
+
+
+def _clean_field(text: str) -> str:
+    text = neutralise_mentions(text or "")
+    text = re.sub(r"^\s*#+\s*", "", text.strip())  # no Markdown heading marks in single-line fields
+    text = re.sub(r"\s+", " ", text).strip()
+    return french_typography(text)
+
+
+def _clean_body(text: str) -> str:
+    text = neutralise_mentions(text or "").replace("\r\n", "\n")
+    paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(french_typography(p) for p in paragraphs if p)
+
+
+def _split_inline_headings(sections: list[Section]) -> list[Section]:
+    """A model sometimes writes '## Intertitre' inside a body: make it a real section."""
+    out: list[Section] = []
+    for s in sections:
+        heading, lines = s.heading, []
+        for line in s.body.split("\n"):
+            m = re.match(r"^\s*#{1,6}\s+(.+)$", line)
+            if m:
+                if lines or heading:
+                    out.append(Section(heading=heading, body="\n".join(lines)))
+                heading, lines = m.group(1), []
+            else:
+                lines.append(line)
+        out.append(Section(heading=heading, body="\n".join(lines)))
+    return [s for s in out if s.heading.strip() or s.body.strip()]
+
+
+def trim_at_word(text: str, limit: int, ellipsis: bool = False) -> str:
+    if len(text) <= limit:
+        return text
+    room = limit - (1 if ellipsis else 0)
+    cut = text[: room + 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
+    return cut + ("…" if ellipsis else "")
+
+
+def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None,
+           credit: str | None = None) -> Article:
+    """Everything code can fix, without a model. Returns a new Article."""
+    a = article.model_copy(deep=True)
+    if keyword:
+        a.focus_keyword = keyword
+    a.focus_keyword = re.sub(r"\s+", " ", neutralise_mentions(a.focus_keyword)).strip().strip("«»\"'").strip()
+    a.title = guard.fix_quotes(_clean_field(a.title))
+    a.meta_title = _clean_field(a.meta_title) or a.title
+    a.meta_description = guard.fix_quotes(_clean_field(a.meta_description))
+    a.lead = guard.fix_quotes(_clean_body(a.lead))
+    sections = _split_inline_headings(a.sections)
+    a.sections = [
+        Section(heading=guard.fix_quotes(_clean_field(s.heading)), body=guard.fix_quotes(_clean_body(s.body)))
+        for s in sections
+    ]
+    a.secondary_keywords = [k for k in (_clean_field(k) for k in a.secondary_keywords) if k][:6]
+    a.keyword_suggestions = [k for k in (_clean_field(k) for k in a.keyword_suggestions)
+                             if k and k.lower() != a.focus_keyword.lower()][:5]
+    # Meta fields: trim at a word boundary when that keeps the keyword.
+    if len(a.meta_title) > META_TITLE_MAX:
+        trimmed = trim_at_word(a.meta_title, META_TITLE_MAX)
+        if not a.focus_keyword or contains_keyword(trimmed, a.focus_keyword) or not contains_keyword(a.meta_title, a.focus_keyword):
+            a.meta_title = trimmed
+    if len(a.meta_description) > META_DESC_MAX:
+        trimmed = trim_at_word(a.meta_description, META_DESC_MAX, ellipsis=True)
+        if len(trimmed) >= META_DESC_MIN:
+            a.meta_description = trimmed
+    a.slug = make_slug(a.focus_keyword or a.title, a.title)
+    a.credit = credit
+    return a
+
+
+def fidelity_issues(article: Article, guard: FidelityGuard) -> list[FidelityIssue]:
+    texts = [article.title, article.meta_title, article.meta_description, article.lead]
+    for s in article.sections:
+        texts += [s.heading, s.body]
+    seen: set[tuple[str, str]] = set()
+    issues: list[FidelityIssue] = []
+    for text in texts:
+        for issue in guard.issues(text):
+            key = (issue.kind, issue.text)
+            if key not in seen:
+                seen.add(key)
+                issues.append(issue)
+    return issues
+
+
+_FR = frozenset("le la les des du de et est une un dans pour que qui pas sur au aux avec ce cette il elle ont a été".split())
+_EN = frozenset("the and of to is in that for with was on are as by it this have has be from".split())
+_DE = frozenset("der die das und ist nicht mit von zu den ein eine auf für dem sich".split())
+
+
+def looks_french(text: str) -> bool:
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower())
+    if len(words) < 20:
+        return True
+    fr = sum(w in _FR for w in words)
+    other = max(sum(w in _EN for w in words), sum(w in _DE for w in words))
+    return fr >= other * 1.5
+
+
+def find_problems(article: Article, *, body_words: int, min_words: int,
+                  issues: list[FidelityIssue], analysis: dict | None = None,
+                  max_words: int | None = None) -> list[Problem]:
+    kw = article.focus_keyword
+    p: list[Problem] = []
+    if body_words < min_words:
+        p.append(Problem("too_short", f"Le corps compte {body_words} mots : il en faut au moins {min_words}. "
+                         "Développez le contexte donné par la dépêche (rappels, réactions citées, enjeux), "
+                         "sans aucun fait nouveau."))
+    if max_words and body_words > max_words:
+        p.append(Problem("too_long", f"Le corps compte {body_words} mots : ramenez-le à {max_words} mots au plus "
+                         f"(jamais moins de {min_words})."))
+    n = len(article.sections)
+    if n < MIN_SECTIONS:
+        p.append(Problem("few_headings", f"L’article n’a que {n} intertitre(s) : il en faut au moins 4."))
+    if not kw.strip():
+        p.append(Problem("no_keyword", "Le mot-clé principal (focus_keyword) est vide."))
+    else:
+        for field, label in (("title", "le titre"), ("meta_title", "le titre SEO"), ("lead", "le chapô"),
+                             ("meta_description", "la méta-description")):
+            if not contains_keyword(getattr(article, field), kw):
+                p.append(Problem(f"keyword_{field}", f"Le mot-clé principal « {kw} » manque dans {label}."))
+        if n:
+            ratio = sum(contains_keyword(s.heading, kw) for s in article.sections) / n
+            if ratio < HEADING_KEYWORD_MIN:
+                p.append(Problem("keyword_headings", f"Le mot-clé « {kw} » (ou une forme proche) doit figurer dans "
+                                 f"au moins un tiers des intertitres (actuellement {ratio:.0%})."))
+            elif ratio > HEADING_KEYWORD_MAX:
+                p.append(Problem("keyword_headings_many", f"Le mot-clé « {kw} » est dans {ratio:.0%} des intertitres : "
+                                 "retirez-le de certains (75 % au plus)."))
+    if len(article.meta_title) > META_TITLE_MAX:
+        p.append(Problem("meta_title_long", f"Le titre SEO fait {len(article.meta_title)} caractères : 60 au plus."))
+    md = len(article.meta_description)
+    if not META_DESC_MIN <= md <= META_DESC_MAX:
+        p.append(Problem("meta_description_length", f"La méta-description fait {md} caractères : il en faut entre "
+                         f"{META_DESC_MIN} et {META_DESC_MAX}."))
+    if not looks_french(article.body_text()):
+        p.append(Problem("not_french", "L’article n’est pas en français : rédigez-le entièrement en français."))
+    for issue in issues:
+        if issue.kind == "quote":
+            msg = (f"Citation non conforme à la dépêche : « {issue.text} ». Citez les mots exacts de la dépêche "
+                   "ou passez au style indirect sans guillemets.")
+        elif issue.kind == "number":
+            msg = f"Chiffre absent de la dépêche : {issue.text}. Supprimez-le ou reprenez le chiffre exact de la dépêche."
+        else:
+            msg = f"Nom absent de la dépêche : {issue.text}. Supprimez-le : aucun nom extérieur à la dépêche."
+        p.append(Problem(f"fidelity_{issue.kind}", msg))
+    # Readability and density advice rides along with a repair that happens anyway.
+    for check in (analysis or {}).get("readability", {}).get("checks", []) + \
+            (analysis or {}).get("seo", {}).get("checks", []):
+        if check.get("id") in _SOFT_CHECKS and check.get("score", 9) < 7:
+            p.append(Problem(f"yoast_{check['id']}", check.get("message", ""), hard=False))
+    return p
+
+
+_SOFT_CHECKS = {"textSentenceLength", "textTransitionWords", "passiveVoice", "textParagraphTooLong",
+                "subheadingsTooLong", "sentenceBeginnings", "keyphraseDensity", "fleschReadingEase"}

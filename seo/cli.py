@@ -1,0 +1,138 @@
+"""Command line: `python -m seo rewrite|analyze` (contract in DESIGN.md).
+
+Exit codes: 0 done, 2 unusable input, 3 the LLM failed after retries, 1 a bug.
+Errors are one French line on stderr; a traceback only with --debug.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+
+from .errors import InputError, SeoError
+
+
+def _read_input(path: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    except FileNotFoundError:
+        raise InputError(f"Fichier introuvable : {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} est un dossier, pas un fichier texte.") from None
+    except PermissionError:
+        raise InputError(f"Lecture impossible (droits insuffisants) : {path}") from None
+    if b"\x00" in data[:8192]:
+        raise InputError("Ce fichier n’est pas du texte : donnez une dépêche en texte brut, Markdown ou HTML.")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("Encodage du fichier illisible : enregistrez la dépêche en UTF-8.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m seo", description="Réécriture SEO de dépêches en français.")
+    p.add_argument("--debug", action="store_true", help="affiche la trace complète des erreurs")
+    sub = p.add_subparsers(dest="command", required=True)
+    rw = sub.add_parser("rewrite", help="réécrit une dépêche en article SEO")
+    rw.add_argument("path", help="fichier de la dépêche, ou - pour l’entrée standard")
+    rw.add_argument("--keyword", help="mot-clé principal imposé")
+    rw.add_argument("--min-words", type=int, help="nombre minimal de mots du corps (défaut : SEO_MIN_WORDS ou 700)")
+    rw.add_argument("--json", action="store_true", help="sortie JSON complète")
+    rw.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    an = sub.add_parser("analyze", help="analyse SEO et lisibilité d’un article Markdown")
+    an.add_argument("path", help="article Markdown (front matter facultatif), ou -")
+    an.add_argument("--keyword", help="mot-clé principal (prioritaire sur le front matter)")
+    an.add_argument("--json", action="store_true", help="sortie JSON")
+    an.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return p
+
+
+def _print_report(report: dict) -> None:
+    print(f"Mots : {report['word_count']}")
+    for part, label in (("seo", "SEO"), ("readability", "Lisibilité")):
+        block = report[part]
+        extra = f" (Flesch {block['flesch']:.1f})" if part == "readability" else ""
+        print(f"\n{label} : {block['score']}/100{extra}")
+        for c in block["checks"]:
+            light = "🟢" if c["score"] >= 8 else "🟠" if c["score"] >= 5 else "🔴"
+            print(f"  {light} {c['id']} ({c['score']}) : {c['message']}")
+    fid = report.get("fidelity")
+    if fid:
+        if fid["ok"]:
+            print("\nFidélité : rien à signaler")
+        else:
+            print("\nÀ vérifier :")
+            for i in fid["issues"]:
+                print(f"  - {i['kind']} : {i['text']} — {i['detail']}")
+
+
+async def _rewrite(args) -> int:
+    from .pipeline import Engine
+
+    if args.min_words is not None and not 100 <= args.min_words <= 5000:
+        raise InputError("--min-words doit être compris entre 100 et 5 000.")
+    raw = _read_input(args.path)
+    engine = Engine()
+    try:
+        result = await engine.rewrite(raw, keyword=args.keyword, min_words=args.min_words)
+    finally:
+        await engine.close()
+    if args.json:
+        print(json.dumps(result.to_contract(), ensure_ascii=False, indent=2))
+    else:
+        a = result.article
+        print(result.markdown)
+        print("---")
+        print(f"Titre SEO : {a.meta_title}\nMéta-description : {a.meta_description}\nSlug : {a.slug}\n"
+              f"Mot-clé principal : {a.focus_keyword}")
+        _print_report(result.report)
+        u = result.usage
+        print(f"\nAppels au modèle : {u.llm_calls} · jetons : {u.prompt_tokens} + {u.completion_tokens} · {u.seconds:.1f} s",
+              file=sys.stderr)
+    return 0
+
+
+def _analyze(args) -> int:
+    from .analysis import analyze, document_from_markdown
+
+    doc = document_from_markdown(_read_input(args.path), keyword=args.keyword)
+    report = analyze(doc)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        from dotenv import load_dotenv
+
+        load_dotenv()
+    except ImportError:  # pragma: no cover - dotenv is a pinned dependency
+        pass
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.command == "rewrite":
+            return asyncio.run(_rewrite(args))
+        return _analyze(args)
+    except SeoError as exc:
+        if args.debug:
+            raise
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, details with --debug
+        if args.debug:
+            raise
+        print(f"Erreur interne ({type(exc).__name__}) : relancez avec --debug pour le détail.", file=sys.stderr)
+        return 1

@@ -1,0 +1,160 @@
+"""The LLM client: Chat Completions with a strict JSON schema, through the official SDK.
+
+Chat Completions (not the Responses API) because Ollama, vLLM, llama.cpp and Azure
+deployments speak it. Transport retries (connection errors, timeouts, 429 with
+Retry-After, 5xx) are the SDK's own: exponential backoff with jitter. We add one
+retry for a reply that is not valid JSON for the schema, and turn every failure
+into an LLMError with a French message.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import TypeVar
+
+import openai
+from pydantic import BaseModel, ValidationError
+
+from .config import EngineSettings
+from .errors import LLMError
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Usage:
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: "Usage") -> None:
+        self.llm_calls += other.llm_calls
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.cached_tokens += other.cached_tokens
+        self.seconds += other.seconds
+
+    def to_contract(self) -> dict:
+        return {
+            "llm_calls": self.llm_calls,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def strict_schema(model: type[BaseModel]) -> dict:
+    """JSON schema for OpenAI structured outputs: every object closed, every field required."""
+    schema = model.model_json_schema()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                node["additionalProperties"] = False
+                node["required"] = list(node["properties"])
+            node.pop("default", None)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return schema
+
+
+class _BadReply(Exception):
+    pass
+
+
+@dataclass
+class LLMClient:
+    """One per process: the HTTP connection pool is shared by all concurrent jobs."""
+
+    settings: EngineSettings
+
+    def __post_init__(self) -> None:
+        key = self.settings.api_key
+        if not key:
+            if not self.settings.base_url:
+                raise LLMError(
+                    "Aucune clé d’API pour le modèle : définissez OPENAI_API_KEY (ou OPENAI_BASE_URL "
+                    "pour un serveur local compatible)."
+                )
+            key = "sans-cle"  # local servers (Ollama, vLLM, llama.cpp) accept any key
+        self._client = openai.AsyncOpenAI(
+            api_key=key,
+            base_url=self.settings.base_url,
+            timeout=self.settings.timeout,
+            max_retries=self.settings.max_retries,
+        )
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def complete(self, messages: list[dict], model: type[M], usage: Usage, *,
+                       name: str = "article", temperature: float = 0.4) -> M:
+        """One logical call returning a validated `model`; a malformed reply is retried once."""
+        response_format = {
+            "type": "json_schema",
+            "json_schema": {"name": name, "strict": True, "schema": strict_schema(model)},
+        }
+        last_problem = ""
+        for attempt in range(2):
+            try:
+                return await self._once(messages, model, response_format, usage, temperature)
+            except _BadReply as exc:
+                last_problem = str(exc)
+                log.warning("LLM reply unusable (attempt %d): %s", attempt + 1, last_problem)
+        raise LLMError(f"Le modèle a renvoyé deux fois une réponse inutilisable ({last_problem}).")
+
+    async def _once(self, messages, model, response_format, usage: Usage, temperature: float):
+        usage.llm_calls += 1
+        try:
+            resp = await self._client.chat.completions.create(
+                model=self.settings.model,
+                messages=messages,
+                response_format=response_format,
+                temperature=temperature,
+            )
+        except openai.AuthenticationError as exc:
+            raise LLMError("Clé d’API refusée par le service du modèle (vérifiez OPENAI_API_KEY).") from exc
+        except openai.PermissionDeniedError as exc:
+            raise LLMError("Accès refusé par le service du modèle (droits de la clé d’API).") from exc
+        except openai.NotFoundError as exc:
+            raise LLMError(
+                f"Modèle « {self.settings.model} » introuvable chez le fournisseur (vérifiez OPENAI_MODEL)."
+            ) from exc
+        except openai.RateLimitError as exc:
+            raise LLMError("Le service du modèle limite nos requêtes (429) malgré plusieurs essais ; réessayez dans un moment.") from exc
+        except openai.APITimeoutError as exc:
+            raise LLMError("Le modèle n’a pas répondu à temps, même après plusieurs essais.") from exc
+        except openai.APIConnectionError as exc:
+            raise LLMError("Le service du modèle est injoignable (vérifiez OPENAI_BASE_URL et le réseau).") from exc
+        except openai.InternalServerError as exc:
+            raise LLMError(f"Le service du modèle est en panne (erreur {exc.status_code}) malgré plusieurs essais.") from exc
+        except openai.APIStatusError as exc:
+            raise LLMError(f"Le service du modèle a refusé la requête (erreur {exc.status_code}).") from exc
+
+        if resp.usage is not None:
+            usage.prompt_tokens += resp.usage.prompt_tokens or 0
+            usage.completion_tokens += resp.usage.completion_tokens or 0
+            details = getattr(resp.usage, "prompt_tokens_details", None)
+            usage.cached_tokens += (getattr(details, "cached_tokens", 0) or 0) if details else 0
+        if not resp.choices:
+            raise _BadReply("réponse vide")
+        choice = resp.choices[0]
+        refusal = getattr(choice.message, "refusal", None)
+        if refusal:
+            raise _BadReply("refus du modèle")
+        if choice.finish_reason == "length":
+            raise _BadReply("réponse tronquée")
+        content = choice.message.content or ""
+        try:
+            return model.model_validate(json.loads(content))
+        except (json.JSONDecodeError, ValidationError, TypeError) as exc:
+            raise _BadReply("JSON invalide") from exc

@@ -1,0 +1,209 @@
+"""The rewrite pipeline: clean, draft, check, repair, finish (DESIGN.md).
+
+A first draft that passes the checks costs exactly one LLM call; otherwise one
+targeted repair call lists the exact problems, at most two rounds, and the best
+candidate seen is kept.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from .analysis import Document, analyze, count_words
+from .article import Article, Draft
+from .checks import fidelity_issues, find_problems, polish
+from .cleaning import Dispatch, clean
+from .config import EngineSettings
+from .errors import InputError
+from .fidelity import FidelityGuard
+from .llm import LLMClient, Usage
+from .prompts import draft_messages, repair_messages, revision_messages
+from .render import body_markdown, to_html, to_markdown
+
+log = logging.getLogger(__name__)
+
+MAX_REPAIR_ROUNDS = 2
+Progress = Callable[[str, str | None], Awaitable[None]]
+
+
+async def _no_progress(step: str, detail: str | None = None) -> None:
+    return None
+
+
+@dataclass
+class Result:
+    article: Article
+    markdown: str
+    body_markdown: str
+    html: str
+    report: dict
+    usage: Usage
+
+    def to_contract(self) -> dict:
+        return {
+            "article": self.article.to_contract(),
+            "markdown": self.markdown,
+            "html": self.html,
+            "report": self.report,
+            "usage": self.usage.to_contract(),
+        }
+
+
+@dataclass
+class _Candidate:
+    article: Article
+    words: int
+    issues: list
+    analysis: dict
+    hard: int
+
+    def rank(self, min_words: int) -> tuple:
+        # Fidelity first, then length, then the other rules.
+        return (len(self.issues), self.words < min_words, self.hard)
+
+
+def document_for(article: Article) -> Document:
+    return Document(
+        title=article.title,
+        body_markdown=body_markdown(article.model_copy(update={"credit": None})),
+        keyword=article.focus_keyword,
+        meta_title=article.meta_title,
+        meta_description=article.meta_description,
+        slug=article.slug,
+    )
+
+
+class Engine:
+    """Stateless between calls; one per process, shared by concurrent jobs."""
+
+    def __init__(self, settings: EngineSettings | None = None, llm: LLMClient | None = None):
+        self.settings = settings or EngineSettings.from_env()
+        self._llm = llm
+
+    @property
+    def llm(self) -> LLMClient:
+        if self._llm is None:
+            self._llm = LLMClient(self.settings)
+        return self._llm
+
+    async def close(self) -> None:
+        if self._llm is not None:
+            await self._llm.close()
+
+    async def rewrite(self, raw: str, *, keyword: str | None = None, min_words: int | None = None,
+                      credit: str | None = None, progress: Progress | None = None,
+                      temperature: float = 0.4) -> Result:
+        started = time.perf_counter()
+        progress = progress or _no_progress
+        min_words = min_words or self.settings.min_words
+        await progress("cleaning", None)
+        dispatch = clean(raw)
+        usage = Usage()
+        await progress("drafting", None)
+        messages = draft_messages(dispatch, min_words=min_words, keyword=keyword)
+        draft = await self.llm.complete(messages, Draft, usage, temperature=temperature)
+        return await self._check_and_repair(dispatch, draft, usage, keyword=keyword, min_words=min_words,
+                                            credit=credit, progress=progress, started=started)
+
+    async def revise(self, raw: str, article: Article, *, instruction: str, keyword: str | None = None,
+                     min_words: int | None = None, target_words: int | None = None,
+                     credit: str | None = None, progress: Progress | None = None) -> Result:
+        """A new version of `article` following an editor's instruction, with the same checks."""
+        started = time.perf_counter()
+        progress = progress or _no_progress
+        min_words = min_words or self.settings.min_words
+        dispatch = clean(raw)
+        usage = Usage()
+        await progress("revising", None)
+        kw = keyword or article.focus_keyword
+        messages = revision_messages(dispatch, article, instruction, min_words=min_words, keyword=kw,
+                                     target=target_words)
+        draft = await self.llm.complete(messages, Draft, usage)
+        max_words = round(target_words * 1.1) if target_words else None
+        return await self._check_and_repair(dispatch, draft, usage, keyword=kw, min_words=min_words,
+                                            credit=credit if credit is not None else article.credit,
+                                            progress=progress, max_words=max_words, target=target_words,
+                                            started=started)
+
+    async def shorten(self, raw: str, article: Article, *, min_words: int | None = None,
+                      credit: str | None = None, progress: Progress | None = None) -> Result:
+        min_words = min_words or self.settings.min_words
+        words = count_words(article.body_text())
+        target = max(min_words + 10, round(words * 0.8))
+        if words <= min_words * 1.05 or target >= words:
+            raise InputError(
+                f"L’article compte déjà {words} mots, au plus près du minimum de {min_words} : "
+                "impossible de le raccourcir davantage."
+            )
+        return await self.revise(
+            raw, article, min_words=min_words, target_words=target, credit=credit, progress=progress,
+            instruction=f"Raccourcissez l’article à environ {target} mots (jamais moins de {min_words}) : "
+                        "resserrez les phrases et retirez les redites, gardez les faits essentiels, "
+                        "les citations clés et les intertitres.",
+        )
+
+    async def change_keyword(self, raw: str, article: Article, keyword: str, *, min_words: int | None = None,
+                             credit: str | None = None, progress: Progress | None = None) -> Result:
+        keyword = keyword.strip()
+        if not keyword:
+            raise InputError("Indiquez un mot-clé.")
+        return await self.revise(
+            raw, article, keyword=keyword, min_words=min_words, credit=credit, progress=progress,
+            instruction=f"Optimisez l’article pour le nouveau mot-clé principal « {keyword} » : titre, titre SEO, "
+                        "chapô, méta-description et une partie des intertitres le contiennent ; focus_keyword "
+                        "vaut exactement ce mot-clé.",
+        )
+
+    async def _check_and_repair(self, dispatch: Dispatch, draft: Draft, usage: Usage, *, keyword: str | None,
+                                min_words: int, credit: str | None, progress: Progress,
+                                max_words: int | None = None, target: int | None = None,
+                                started: float) -> Result:
+        guard = FidelityGuard(dispatch.text)
+        credit = credit if credit is not None else dispatch.credit
+        best: _Candidate | None = None
+        for round_no in range(MAX_REPAIR_ROUNDS + 1):
+            await progress("checking", None)
+            article = polish(Article(**draft.model_dump()), guard, keyword=keyword, credit=credit)
+            words = count_words(article.body_text())
+            issues = fidelity_issues(article, guard)
+            analysis = analyze(document_for(article))
+            problems = find_problems(article, body_words=words, min_words=min_words, issues=issues,
+                                     analysis=analysis, max_words=max_words)
+            hard = [p for p in problems if p.hard]
+            cand = _Candidate(article, words, issues, analysis, len(hard))
+            if best is None or cand.rank(min_words) <= best.rank(min_words):
+                best = cand
+            log.info("round %d: %d words, %d hard problems (%s)", round_no, words, len(hard),
+                     ", ".join(p.code for p in hard) or "none")
+            if not hard or round_no == MAX_REPAIR_ROUNDS:
+                break
+            await progress("repairing", f"{round_no + 1}/{MAX_REPAIR_ROUNDS}")
+            messages = repair_messages(dispatch, article, [p.message for p in problems], min_words=min_words,
+                                       keyword=keyword, target=target)
+            draft = await self.llm.complete(messages, Draft, usage)
+        await progress("finishing", None)
+        usage.seconds = time.perf_counter() - started
+        return self._finish(best, usage)
+
+    @staticmethod
+    def _finish(c: _Candidate, usage: Usage) -> Result:
+        report = {
+            "word_count": c.words,
+            "seo": c.analysis["seo"],
+            "readability": c.analysis["readability"],
+            "fidelity": {"ok": not c.issues, "issues": [i.model_dump() for i in c.issues]},
+        }
+        markdown = to_markdown(c.article)
+        return Result(article=c.article, markdown=markdown, body_markdown=body_markdown(c.article),
+                      html=to_html(markdown), report=report, usage=usage)
+
+
+async def rewrite(raw: str, **kwargs) -> Result:
+    """Convenience for scripts: a one-shot engine configured from the environment."""
+    engine = Engine()
+    try:
+        return await engine.rewrite(raw, **kwargs)
+    finally:
+        await engine.close()
