@@ -43,7 +43,7 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
                         source: str, keyword: str | None = None, thread_ts: str | None = None) -> Started:
     """Validate, post the parent (if no thread yet) and the status message, then enqueue."""
     try:
-        clean(source)  # cheap, no LLM: refuse unusable input at once, in French
+        cleaned = clean(source)  # cheap, no LLM: refuse unusable input at once, in French
     except InputError as exc:
         return Started(False, str(exc))
     try:
@@ -53,7 +53,7 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
         return Started(False, UNAVAILABLE)
     try:
         if thread_ts is None:
-            thread_ts = await _post_parent(client, channel, user, source)
+            thread_ts = await _post_parent(client, channel, user, cleaned.text)
             if thread_ts is None:
                 return Started(False, invite_hint(channel))
         status = await client.chat_postMessage(channel=channel, thread_ts=thread_ts,

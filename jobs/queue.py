@@ -8,7 +8,6 @@ Jobs are idempotent (see jobs/runner.py): a re-run never posts twice.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -127,9 +126,8 @@ class SaqQueue:
             finally:
                 beater.cancel()
 
-        # saq's sweep takes a 60 s lock by default: sweep as often as we poll.
-        self.queue.sweep = functools.partial(self.queue.sweep, lock=SWEEP_EVERY - 1)
-        worker = Worker(self.queue, functions=[run_job], concurrency=concurrency,
+        # saq calls sweep(SWEEP_EVERY): its lock lasts one period, so some worker sweeps each period.
+        worker = Worker(self.queue, functions=[("run_job", run_job)], concurrency=concurrency,
                         timers={"sweep": SWEEP_EVERY}, shutdown_grace_period_s=5)
         await worker.start()
 

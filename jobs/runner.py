@@ -93,6 +93,9 @@ class JobRunner:
             ts = await self.publisher.post_once(spec.id, f"article{i}", channel=spec.channel,
                                                 thread_ts=spec.thread_ts, **msg)
             first_ts = first_ts or ts
+        # The article is out: the thread is free again before any bookkeeping.
+        await self.state.job_set(spec.id, "done", "ok")
+        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         report = data["report"]
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
             f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "
@@ -102,7 +105,6 @@ class JobRunner:
                 "article_id": spec.article_id, "title": data["article"]["title"], "version": version,
                 "channel": spec.channel, "ts": first_ts, "created_at": data["created_at"],
                 "permalink": await self._permalink(spec.channel, first_ts)})
-        await self.state.job_set(spec.id, "done", "ok")
 
     async def _engine(self, spec: JobSpec, record: ArticleRecord, progress) -> Result:
         channel_settings = await self.state.channel_settings(spec.channel)

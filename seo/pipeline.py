@@ -121,7 +121,8 @@ class Engine:
         messages = revision_messages(dispatch, article, instruction, min_words=min_words, keyword=kw,
                                      target=target_words)
         draft = await self.llm.complete(messages, Draft, usage)
-        max_words = round(target_words * 1.1) if target_words else None
+        # Never a ceiling at or under the floor: that problem could not be repaired.
+        max_words = max(round(target_words * 1.1), min_words + 30) if target_words else None
         return await self._check_and_repair(dispatch, draft, usage, keyword=kw, min_words=min_words,
                                             credit=credit if credit is not None else article.credit,
                                             progress=progress, max_words=max_words, target=target_words,

@@ -265,13 +265,13 @@ def _thousands(text: str) -> str:
             return num
         if prev and (prev.isalpha() or prev == "_" or "\ue000" <= prev <= "\ue0ff"):
             return num
-        if prev in ".,/:" and (prev2.isdigit() or prev in "/:"):
+        if prev and prev in ".,/:" and (prev2.isdigit() or prev in "/:"):
             return num
         if prev == "-" and (prev2.isalnum()):
             return num
         if nxt and (nxt.isalpha() or nxt == "_"):
             return num
-        if nxt in "./-:" and nxt2.isdigit():
+        if nxt and nxt in "./-:" and nxt2.isdigit():
             return num
         if len(num) == 4 and 1000 <= int(num) <= 2099:
             # Probably a year unless a unit or a counted noun follows (or a currency precedes).

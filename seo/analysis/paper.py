@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 
 from . import researcher as fr
 from .document import Block, Document, parse_blocks
-from .text import (count_words, get_words, normalize_single_quotes, split_sentences, tokens,
+from .text import (get_words, normalize_single_quotes, split_sentences, tokens,
                    words_from_tokens)
 
 # Yoast's word boundary (addWordboundary): a keyphrase word matches after an
@@ -21,6 +21,7 @@ _TRANSLIT = str.maketrans({"à": "a", "â": "a", "ä": "a", "ç": "c", "é": "e"
                            "ü": "u", "ÿ": "y", "æ": "ae", "œ": "oe"})
 _NUMBERS_RE = re.compile(r"\b[0-9]+\b", re.ASCII)
 _MULTISPACE_RE = re.compile(r"\s{2,}")
+_DIGIT_RE = re.compile(r"[0-9]")
 
 
 @lru_cache(maxsize=4096)
@@ -46,16 +47,15 @@ def count_form(text: str, form: str) -> int:
 
 
 class Sentence:
-    __slots__ = ("text", "block", "tokens")
+    __slots__ = ("text", "block", "tokens", "words", "split_words")
 
     def __init__(self, text: str, block: int):
         self.text = text
         self.block = block
-        self.tokens = tokens(text)
-
-    @property
-    def words(self) -> list[str]:
-        return words_from_tokens(self.tokens, split_on_hyphens=False)
+        # Yoast's tree normalises typographic apostrophes: l’électricité -> l'électricité.
+        self.tokens = tokens(normalize_single_quotes(text))
+        self.words = words_from_tokens(self.tokens, split_on_hyphens=False)  # "a-t-il" = 1
+        self.split_words = words_from_tokens(self.tokens, split_on_hyphens=True)  # "a-t-il" = 3
 
 
 class Paper:
@@ -77,8 +77,16 @@ class Paper:
         return " ".join(b.text for b in self.blocks)
 
     @cached_property
+    def block_words(self) -> list[list[str]]:
+        return [get_words(b.text) for b in self.blocks]
+
+    @cached_property
+    def block_word_counts(self) -> list[int]:
+        return [len(w) for w in self.block_words]
+
+    @cached_property
     def word_count(self) -> int:
-        return count_words(self.text)
+        return sum(self.block_word_counts)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -93,9 +101,17 @@ class Paper:
         return [n for n in (len(s.words) for s in self.sentences) if n > 0]
 
     @cached_property
+    def paragraph_lengths(self) -> list[int]:
+        """Words of each paragraph (p blocks only), counted on its sentences' tokens."""
+        per_block = [0] * len(self.blocks)
+        for s in self.sentences:
+            per_block[s.block] += len(s.words)
+        return [per_block[i] for i in self.paragraphs if per_block[i] > 0]
+
+    @cached_property
     def density_word_count(self) -> int:
         """Words for the keyphrase density (hyphenated words split, as Yoast's tree does)."""
-        return sum(len(words_from_tokens(s.tokens, split_on_hyphens=True)) for s in self.sentences)
+        return sum(len(s.split_words) for s in self.sentences)
 
     @cached_property
     def paragraphs(self) -> list[int]:
@@ -114,12 +130,19 @@ class Paper:
     def flesch_stats(self) -> tuple[int, int, int]:
         """(sentences, words, syllables) of the body with numbers removed, as Yoast counts them."""
         n_sent = n_words = n_syl = 0
-        for b in self.blocks:
-            t = _MULTISPACE_RE.sub(" ", _NUMBERS_RE.sub("", b.text)).strip()
-            if not t:
-                continue
-            n_sent += len(split_sentences(t))
-            words = get_words(t)
+        per_block = [0] * len(self.blocks)
+        for s in self.sentences:
+            per_block[s.block] += 1
+        for i, b in enumerate(self.blocks):
+            if not _DIGIT_RE.search(b.text):
+                words = self.block_words[i]
+                n_sent += per_block[i]
+            else:
+                t = _MULTISPACE_RE.sub(" ", _NUMBERS_RE.sub("", b.text)).strip()
+                if not t:
+                    continue
+                n_sent += len(split_sentences(t))
+                words = get_words(t)
             n_words += len(words)
             n_syl += sum(fr.count_syllables(w.lower()) for w in words)
         return n_sent, n_words, n_syl
@@ -171,11 +194,14 @@ class Paper:
                 else:
                     j = 0
             return n
+        low = sentence.text.lower().replace("’", "'")
         counts = []
         for fs in forms:
             c = 0
-            for t in sentence.tokens:
-                for f in fs:
+            for f in fs:
+                if f not in low and f.translate(_TRANSLIT) not in low:
+                    continue  # cheap pre-check: the form is nowhere in the sentence
+                for t in sentence.tokens:
                     c += count_form(t, f)
             if c == 0:
                 return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -128,10 +129,12 @@ FOLLOWING_AUXILIARY_EXCEPTIONS = _words("le la les une l'un l'une")
 REFLEXIVE_PRONOUNS = _words("se me te")
 # Words that, directly before a participle, show it is a noun or an adjective.
 CANNOT_DIRECTLY_PRECEDE_PARTICIPLE = _words("""
-le la les un une des du au aux ce cet cette ces mon ton son ma ta sa mes tes ses notre votre
+le la les un une des du au aux mon ton son ma ta sa mes tes ses notre votre
 leur nos vos leurs d'un d'une l'un l'une de à en par pour sur sous dans avec sans chez entre
-très plus moins trop si aussi tout toute tous toutes quel quelle quels quelles
+quel quelle quels
 """)
+# (Adverbs such as "très" do not rule a passive out: Yoast reads "le débat est très
+# animé" as passive, and so do we.)
 # Forms of avoir/aller between "être" and the participle rule the passive out.
 CANNOT_BE_BETWEEN_AUXILIARY_AND_PARTICIPLE = _words("""
 a ai as avons avez ont avait avais avaient avions aviez aura aurai auront aurait auraient
@@ -293,6 +296,7 @@ for _n, _ws in ((1, "aiment forment ferment dorment nomment calment sèment arme
     _SYLLABLE_WORDS.update(dict.fromkeys(_ws.split(), _n))
 
 
+@lru_cache(maxsize=65536)
 def count_syllables(word: str) -> int:
     """Syllables of one lower-case word, the way Yoast counts French syllables."""
     n = _SYLLABLE_WORDS.get(word)

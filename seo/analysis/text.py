@@ -28,7 +28,12 @@ _TOKEN_SPLIT_RE = re.compile(r"([\s\u2013\u2014\-\[\]])")
 _SINGLE_QUOTES_RE = re.compile("[‘’‛`‹›]")
 
 
+_PUNCT_SET = frozenset(PUNCTUATION)
+
+
 def remove_punctuation(word: str) -> str:
+    if word and word[0] not in _PUNCT_SET and word[-1] not in _PUNCT_SET and "\\" not in word:
+        return word
     return _PUNCT_END_RE.sub("", _PUNCT_START_RE.sub("", word.replace("\\", "")))
 
 
@@ -78,6 +83,9 @@ def tokens(text: str) -> list[str]:
 
 
 def words_from_tokens(toks: list[str], split_on_hyphens: bool = True) -> list[str]:
+    if split_on_hyphens or "-" not in toks:
+        # tokens() already split punctuation off: a token is a word, a separator or one mark.
+        return [t for t in toks if t not in _PUNCT_SET and not t.isspace()]
     words = list(toks)
     if not split_on_hyphens:
         # Yoast mergeBy(words, "-"): glue the neighbours of every "-" token.
@@ -105,9 +113,8 @@ _ABBREVIATIONS = tuple(a.lower() for a in (
     "A.D. Adm. Adv. B.C. Br. Brig. Cmrd. Col. Cpl. Cpt. Dr. Esq. Fr. Gen. Gov. Hon. Jr. Lieut. Lt. "
     "Maj. Mr. Mrs. Ms. Msgr. Mx. No. Pfc. Pr. Prof. Pvt. Rep. Reps. Rev. Rt. Sen. Sens. Sgt. "
     "Sps. Sr. St. vs. i.e. e.g. viz. Mt.").split())
-_ABBREV_RE = re.compile(
-    r"(?:^|(?<=[\s.,()\"+\-;!?:/»«‹›<>”“'’]))(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")(?=$|[\s.,()\"+\-;!?:/»«‹›<>”“])",
-    re.IGNORECASE)
+_ABBREV_END_RE = re.compile(r"(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")$", re.IGNORECASE)
+_ABBREV_BEFORE = frozenset(" \t\n\r\u00a0.,()\"+-;!?:/»«‹›<>”“'’")
 _INITIAL_RE = re.compile(r"(?:^|[\s.,'()\"+\-;!?:/»«‹›<>”“])[A-Za-z]$")
 
 
@@ -133,10 +140,11 @@ def _next_two(toks: list[tuple[str, str]], i: int) -> str:
 
 
 def _ends_with_abbreviation(sentence: str) -> bool:
-    last = None
-    for m in _ABBREV_RE.finditer(sentence):
-        last = m
-    return last is not None and sentence.endswith(last.group(0))
+    m = _ABBREV_END_RE.search(sentence[-12:])
+    if not m:
+        return False
+    start = len(sentence) - 12 + m.start() if len(sentence) > 12 else m.start()
+    return start == 0 or sentence[start - 1] in _ABBREV_BEFORE
 
 
 def split_sentences(text: str) -> list[str]:

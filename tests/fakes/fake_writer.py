@@ -90,17 +90,17 @@ _GENERIC_CORES = [
     "Les prochaines étapes diront si ces orientations se confirment.",
     "Chaque prise de parole apporte ici un élément de compréhension.",
 ]
-_GENERIC_OPENERS = [
-    "Sur ce point, ",
-    "Dans ce contexte, ",
+_GENERIC_OPENERS = [  # all in the analysis' transition-word list
     "Par ailleurs, ",
     "En outre, ",
-    "À ce stade, ",
-    "Dans l’ensemble, ",
+    "Ainsi, ",
+    "À cet égard, ",
     "Du reste, ",
-    "De plus, ",
+    "En effet, ",
     "Au fond, ",
-    "Pour le lecteur, ",
+    "De fait, ",
+    "Toutefois, ",
+    "À ce sujet, ",
 ]
 # Sentences that carry the keyword in the body. {ref} = keyword with its article.
 _KW_BODY_REF = [
@@ -126,7 +126,12 @@ _HEADINGS = [
     "Ce qu’il faut surveiller",
     "Les questions en suspens",
     "Les prochaines étapes",
+    "Les éléments de contexte",
+    "Les points de vigilance",
+    "Une situation à suivre",
+    "En résumé",
 ]
+SECTION_MAX_WORDS = 280  # the prompt asks for sections under 300 words
 _META_DESC_TAIL = (
     "découvrez l’essentiel de cette actualité, les déclarations clés, le contexte, "
     "les enjeux et les prochaines étapes à suivre, expliqués simplement dans notre "
@@ -139,11 +144,11 @@ def generic_sentence(i: int) -> str:
     """The i-th generic connecting sentence (no digit, no proper name)."""
     n = len(_GENERIC_CORES)
     core = _GENERIC_CORES[i % n]
-    rnd = (i // n) % (len(_GENERIC_OPENERS) + 1)
-    if rnd == 0:
+    k = len(_GENERIC_OPENERS) + 1
+    o = (i % n + (i // n) % k) % k  # distinct for each (core, round): sentences never repeat
+    if o == 0:
         return core
-    opener = _GENERIC_OPENERS[(i % n + rnd - 1) % len(_GENERIC_OPENERS)]
-    return opener + core[0].lower() + core[1:]
+    return _GENERIC_OPENERS[o - 1] + core[0].lower() + core[1:]
 
 
 def _all_generic() -> set[str]:
@@ -659,6 +664,17 @@ class _Body:
                 gi += 1
             sent = generic_sentence(gi)
             gi += 1
+            full = [sum(count_words(x) for p in ps for x in p) >= SECTION_MAX_WORDS for ps in self.paras]
+            if all(full):
+                i = len(self.paras)
+                self.article["sections"].append({"heading": _HEADINGS[i % len(_HEADINGS)], "body": ""})
+                self.paras.append([])
+                cursor.append(0)
+                total += count_words(_HEADINGS[i % len(_HEADINGS)])
+                sec = i
+            else:
+                while full[sec]:
+                    sec = (sec + 1) % len(self.paras)
             ps = self.paras[sec]
             if not ps:
                 ps.append([])
@@ -717,7 +733,7 @@ def _fresh_article(ctx: _Ctx, desired: int) -> dict:
         lead = f"{first} {_lead_kw_sentence(ctx)}"
     else:
         lead = f"{_lead_kw_sentence(ctx)} {generic_sentence(0)}"
-    nsec = max(4, min(8, round(desired / 170)))
+    nsec = max(4, min(len(_HEADINGS), round(desired / 170)))
     # contiguous chunks of the dispatch, balanced by words
     total = sum(count_words(s) for s in sentences) or 1
     chunks: list[list[str]] = [[] for _ in range(nsec)]

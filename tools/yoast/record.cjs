@@ -52,6 +52,7 @@ for (const a of input) {
     dbg.sentence_lengths = s.map(x => x.sentenceLength);
     const tw = researcher.getResearch("findTransitionWords");
     dbg.transition = [tw.transitionWordSentences, tw.totalSentences, tw.textLength];
+    dbg.transition_sentences = tw.sentenceResults.map(x => x.sentence.text.trim());
     const pv = researcher.getResearch("getPassiveVoiceResult");
     dbg.passive = [pv.passives.length, pv.total, pv.passives];
     const kc = researcher.getResearch("getKeyphraseCount");

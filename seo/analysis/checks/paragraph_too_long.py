@@ -1,5 +1,4 @@
 """textParagraphTooLong: no paragraph over 150 words (200 is bad)."""
-from ..text import words_from_tokens
 from . import Check
 
 RECOMMENDED_LENGTH = 150
@@ -13,11 +12,7 @@ class TextParagraphTooLong(Check):
     ORDER = 2
 
     def assess(self, paper):
-        lengths = []
-        for i in paper.paragraphs:
-            n = sum(len(words_from_tokens(s.tokens, False)) for s in paper.sentences if s.block == i)
-            if n > 0:
-                lengths.append(n)
+        lengths = paper.paragraph_lengths
         longest = max(lengths, default=0)
         if longest <= RECOMMENDED_LENGTH:
             return SCORE_GOOD, "Longueur des paragraphes : aucun paragraphe trop long, bravo !"

@@ -18,10 +18,14 @@ SCORE_GOOD, SCORE_OK, SCORE_BAD = 9, 6, 3
 _WORD_RE = re.compile(r"[^\s,.;:!?()«»\"“”]+")
 _STOP_CHAR_RE = re.compile(r",(?=[ \n\r\t'\"+\-»«‹›<>])")
 _ELISION_EXCEPTIONS = ("c'", "s'", "peut-")
+# Cheap pre-check: no form of "être" at all means no passive.
+_ANY_AUX_RE = re.compile(r"(?:^|[^\w-])(?:" + "|".join(sorted((re.escape(a.split("'")[-1]) for a in fr.PASSIVE_AUXILIARIES), key=len, reverse=True)) + r")(?![\w])")
 
 
 def passive_clauses(sentence: str) -> bool:
     s = normalize_single_quotes(sentence.lower())
+    if not _ANY_AUX_RE.search(s):
+        return False
     words = [(m.group(0), m.start()) for m in _WORD_RE.finditer(s)]
     # Auxiliary positions: a whole word, or the part after an apostrophe (qu'est, l'est), except c'est, s'est.
     aux: list[int] = []  # indices into words

@@ -1,6 +1,5 @@
 """sentenceBeginnings: never more than 2 consecutive sentences opening with the same word."""
 from .. import researcher as fr
-from ..text import words_from_tokens
 from . import Check
 
 MAX_SAME_BEGINNINGS = 2
@@ -8,7 +7,7 @@ SCORE_GOOD, SCORE_BAD = 9, 3
 
 
 def beginning(sentence) -> str:
-    words = [w for w in words_from_tokens(sentence.tokens, False) if w.strip()]
+    words = [w for w in sentence.words if w.strip()]
     if not words:
         return ""
     first = words[0].lower()

@@ -1,5 +1,4 @@
 """subheadingsTooLong: no section (nor the text before the first subheading) over 300 words."""
-from ..text import count_words
 from . import Check
 
 RECOMMENDED_MAX = 300
@@ -13,14 +12,14 @@ def section_lengths(paper) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     intro = 0
     current = None
-    for b in paper.blocks:
+    for b, n in zip(paper.blocks, paper.block_word_counts):
         if b.kind.startswith("h"):
             current = [b.text, 0]
             out.append(current)
         elif current is None:
-            intro += count_words(b.text)
+            intro += n
         else:
-            current[1] += count_words(b.text)
+            current[1] += n
     sections = [(h, n) for h, n in out]
     if out and intro > 0:
         sections.insert(0, ("", intro))

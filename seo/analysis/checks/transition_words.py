@@ -1,8 +1,8 @@
 """textTransitionWords: at least 30 % of sentences with a transition word (under 20 % is bad).
 
 Texts under 200 words always pass. Like Yoast, a sentence matches when the words
-of a transition expression follow each other among its tokens (lower case; a
-typographic apostrophe ’ does not match the ' of "d'abord", as in Yoast).
+of a transition expression follow each other among its tokens (lower case,
+apostrophes normalised: "D’abord" matches "d'abord").
 """
 from .. import researcher as fr
 from . import Check, format_number
@@ -12,29 +12,29 @@ GOOD_PERCENT = 30
 OK_PERCENT = 20
 SCORE_GOOD, SCORE_OK, SCORE_BAD = 9, 6, 3
 
-_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+_BY_FIRST: dict[str, list[list[str]]] = {}
 for _w in fr.TRANSITION_WORDS:
-    _parts = tuple(_w.split(" "))
+    _parts = _w.split(" ")
     _BY_FIRST.setdefault(_parts[0], []).append(_parts)
-_TWO_PART = tuple((tuple(a.split(" ")), tuple(b.split(" "))) for a, b in fr.TWO_PART_TRANSITION_WORDS)
+_TWO_PART = tuple((a.split(" "), b.split(" ")) for a, b in fr.TWO_PART_TRANSITION_WORDS)
+_TWO_PART_FIRSTS = frozenset(p[0][0] for p in _TWO_PART)
 
 
-def _contains(toks: list[str], parts: tuple[str, ...]) -> bool:
+def _contains(toks: list[str], parts: list[str]) -> bool:
     n = len(parts)
     first = parts[0]
-    for i, t in enumerate(toks):
-        if t == first and tuple(toks[i:i + n]) == parts:
-            return True
-    return False
+    return any(t == first and toks[i:i + n] == parts for i, t in enumerate(toks))
 
 
 def has_transition(toks: list[str]) -> bool:
-    for a, b in _TWO_PART:
-        if _contains(toks, a) and _contains(toks, b):
-            return True
-    for t in toks:
+    """True when the (lower-case) tokens of a sentence hold a transition expression."""
+    if not _TWO_PART_FIRSTS.isdisjoint(toks):
+        for a, b in _TWO_PART:
+            if _contains(toks, a) and _contains(toks, b):
+                return True
+    for i, t in enumerate(toks):
         for parts in _BY_FIRST.get(t, ()):
-            if len(parts) == 1 or _contains(toks, parts):
+            if len(parts) == 1 or toks[i:i + len(parts)] == parts:
                 return True
     return False
 

@@ -1,0 +1,92 @@
+"""Real bot processes (`python bot.py --role …`) wired to the fakes and a private Redis."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test"
+
+
+def bot_env(*, slack, openai, redis_url: str | None, port: int | None = None, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "SEO_", "REDIS_"))}
+    env.update({
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.base_url,
+        "OPENAI_BASE_URL": openai.base_url,
+        "OPENAI_API_KEY": "sk-test",
+        "OPENAI_MODEL": "gpt-test",
+        "OPENAI_TIMEOUT": "3",
+        "OPENAI_MAX_RETRIES": "2",
+        "PORT": str(port or free_port()),
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    })
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+class BotProcess:
+    def __init__(self, role: str, env: dict):
+        self.role, self.env = role, dict(env)
+        self.port = int(env["PORT"])
+        self.log = tempfile.NamedTemporaryFile(prefix=f"bot-{role}-", suffix=".log", delete=False)
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+    def start(self, timeout: float = 20) -> "BotProcess":
+        self.proc = subprocess.Popen([sys.executable, "bot.py", "--role", self.role], cwd=ROOT, env=self.env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"bot {self.role} exited:\n{self.output()}")
+            if self.ready():
+                return self
+            time.sleep(0.05)
+        raise RuntimeError(f"bot {self.role} not ready:\n{self.output()}")
+
+    def ready(self) -> bool:
+        if self.role in ("web", "all"):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=0.5) as r:
+                    if r.status != 200:
+                        return False
+            except OSError:
+                return False
+        if self.role in ("worker", "all"):
+            return "Worker prêt" in self.output()
+        return True
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+    def kill(self, sig=signal.SIGKILL) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

@@ -1,0 +1,344 @@
+"""Fidelity guard (seo.fidelity): quotations, figures and names against the dispatch."""
+import time
+from pathlib import Path
+
+import pytest
+
+from seo.fidelity import FidelityGuard, FidelityIssue
+from seo.typography import french_typography
+
+SAMPLE = (Path(__file__).parent / "fixtures" / "depeche_otan.txt").read_text(encoding="utf-8")
+
+# A faithful rewrite of the sample: quotations with straight apostrophes, straight and
+# curly quote marks, guillemets with and without inner spaces, no-break spaces, "..."
+# for "…", "[...]" elisions, fragments, first-letter case changed; figures written
+# differently; demonyms; a heading in Title Case.
+FAITHFUL = """\
+# OTAN : Jens Stoltenberg salue les progrès de l'Ukraine face à la Russie
+
+Washington (AFP) – Reçu mardi à la Maison Blanche par le président américain Joe Biden, \
+le secrétaire général de l'OTAN, Jens Stoltenberg, a estimé que l'Ukraine "fait des progrès" \
+dans sa contre-offensive. « Les Ukrainiens progressent, progressent », a-t-il insisté dans le \
+Bureau ovale.
+
+## Une Contre-Offensive Qui Avance Pour Les Ukrainiens
+
+Avant le sommet de l'OTAN prévu en juillet à Vilnius, la capitale lituanienne, Jens Stoltenberg \
+a livré la lecture que fait l'Alliance de la tentative ukrainienne. Selon lui, \
+« plus les Ukrainiens pourront libérer de terres, plus ils auront une main forte à la table des \
+négociations ».
+
+Les Ukrainiens parlent avec optimisme de leur contre-attaque sur les fronts de l'est et du sud. \
+Interrogé par CNN, le chef de l'Alliance a toutefois jugé qu'il était «encore tôt» pour cette \
+offensive, qu'il a qualifiée de “difficile”. Les Russes, eux, font face à une résistance féroce.
+
+## Le soutien américain réaffirmé
+
+Joe Biden a salué la réaction de l'OTAN à l'invasion russe. « Nous avons renforcé le flanc \
+oriental de l'OTAN, indiqué clairement que nous défendrons chaque centimètre carré du \
+territoire de l'OTAN. Je le répète: l'engagement des États-Unis envers l'article V de l'OTAN \
+est solide comme le roc », a déclaré le président américain.
+
+Le département d'État a annoncé un nouveau paquet de 325 millions de dollars (325 000 000 \
+dollars) de munitions et d'armes lourdes. Selon le Pentagone, ce paquet fournit « des capacités \
+clés pour aider l'Ukraine à reprendre son territoire souverain [...] alors qu'ils protègent \
+courageusement les soldats, les civils et les infrastructures critiques de l'Ukraine ».
+
+## Un avertissement à la Chine
+
+Vladimir Poutine a ordonné l'invasion de l'Ukraine en février 2022. Pour Jens Stoltenberg, \
+les Ukrainiens « ont le droit... de libérer leur propre terre ». Il a prévenu\u00a0: \
+«\u00a0Cela enverra un message aux dirigeants autoritaires du monde entier, y compris en \
+Chine, que lorsqu'ils utilisent la force militaire, ils obtiennent ce qu'ils veulent.\u00a0»
+
+## Quelle succession ?
+
+Interrogé sur sa succession, le chef de l'OTAN s'est dit « absolument convaincu qu’ils \
+trouveront un excellent successeur ». « Mon objectif est maintenant de diriger cette alliance \
+jusqu'à la fin de mon mandat, car nous sont au milieu d'une guerre en Europe », a-t-il ajouté. \
+L'attachée de presse Karine Jean-Pierre a assuré que le président « N'a encore pris aucune \
+décision ». "Nous pensons que le secrétaire général a fait un travail fantastique", a-t-elle dit.
+
+1. Les Américains soutiennent Kyiv... non : l'Ukraine.
+"""
+
+TYPO_QUOTE = (
+    "« Je suis absolument convaincu qu’ils trouveront un excellent successeur. Mon objectif est "
+    "maintenant de diriger cette alliance jusqu’à la fin de mon mandat, car nous sont au milieu "
+    "d’une guerre en Europe. »"
+)
+
+
+@pytest.fixture(scope="module")
+def guard() -> FidelityGuard:
+    return FidelityGuard(SAMPLE)
+
+
+def kinds(issues: list[FidelityIssue]) -> list[tuple[str, str]]:
+    return [(i.kind, i.text) for i in issues]
+
+
+# ---------------------------------------------------------- faithful text ---
+
+def faithful_without_kyiv() -> str:
+    return FAITHFUL.replace("Kyiv... non : ", "")
+
+
+def test_faithful_rewrite_raises_nothing(guard):
+    text = faithful_without_kyiv()
+    assert guard.issues(text) == []
+    assert guard.fix_quotes(text) == text
+
+
+def test_faithful_rewrite_after_typography_raises_nothing(guard):
+    text = french_typography(faithful_without_kyiv())
+    assert guard.issues(text) == []
+    assert guard.fix_quotes(text) == text
+
+
+def test_each_field_alone_raises_nothing(guard):
+    for part in faithful_without_kyiv().split("\n\n"):
+        assert guard.issues(part) == [], part
+
+
+def test_name_not_in_source_in_faithful_text_is_caught(guard):
+    assert kinds(guard.issues(FAITHFUL)) == [("name", "Kyiv")]
+
+
+# ------------------------------------------------------------------ quotes ---
+
+def test_near_miss_typo_fix_is_reverted_to_source_words(guard):
+    article = (
+        "Stoltenberg a déclaré à CNN : « Je suis absolument convaincu qu'ils trouveront un excellent "
+        "successeur. Mon objectif est maintenant de diriger cette alliance jusqu'à la fin de mon "
+        "mandat, car nous sommes au milieu d'une guerre en Europe. » Fin."
+    )
+    issues = guard.issues(article)
+    assert [i.kind for i in issues] == ["quote"]
+    assert "nous sont au milieu" in issues[0].detail
+    fixed = guard.fix_quotes(article)
+    assert TYPO_QUOTE in fixed  # exact source words, source typo included
+    assert fixed.startswith("Stoltenberg a déclaré à CNN : « Je suis")
+    assert fixed.endswith(" Fin.")
+    assert guard.issues(fixed) == []
+    assert guard.fix_quotes(fixed) == fixed
+
+
+def test_near_miss_word_changed_keeps_article_quote_marks(guard):
+    article = 'Il a dit : "Plus les Ukrainiens pourront libérer des terres, plus ils auront une main forte".'
+    fixed = guard.fix_quotes(article)
+    assert fixed == (
+        'Il a dit : "Plus les Ukrainiens pourront libérer de terres, plus ils auront une main forte".'
+    )
+    article = "“Nous pensons que le secrétaire général a fait un travail formidable”, a-t-elle dit."
+    assert guard.fix_quotes(article) == (
+        "“Nous pensons que le secrétaire général a fait un travail fantastique”, a-t-elle dit."
+    )
+
+
+def test_near_miss_word_dropped(guard):
+    article = "« Les Ukrainiens progressent, progressent vraiment »"
+    fixed = guard.fix_quotes(article)
+    assert fixed == "« Les Ukrainiens progressent, progressent »"
+
+
+def test_near_miss_inside_elided_quote(guard):
+    article = (
+        "« Nous avons renforcé le flanc est de l'OTAN [...] l'engagement des États-Unis envers "
+        "l'article V de l'OTAN est solide comme le roc »"
+    )
+    fixed = guard.fix_quotes(article)
+    assert "« Nous avons renforcé le flanc oriental de l’OTAN [...] l'engagement" in fixed
+    assert guard.issues(fixed) == []
+
+
+def test_first_letter_case_is_free_other_case_is_restored(guard):
+    assert guard.issues("Il dit que « nous pensons que le secrétaire général a fait un travail fantastique ».") == []
+    assert guard.fix_quotes("« Les ukrainiens progressent »") == "« Les Ukrainiens progressent »"
+
+
+def test_fragments_are_fine(guard):
+    for text in (
+        "Il juge l'offensive « difficile ».",
+        "Le président « n’a encore pris aucune décision ».",
+        "Une offensive « encore tôt » selon lui.",
+        "L'Ukraine « fait des progrès ».",
+        "« solide comme le roc »",
+        "« …de libérer leur propre terre »",
+        "« ont le droit… de libérer leur propre terre »",
+        "« ont le droit ... de libérer leur propre terre »",
+    ):
+        assert guard.issues(text) == [], text
+        assert guard.fix_quotes(text) == text
+
+
+def test_partial_word_is_not_a_fragment(guard):
+    assert [i.kind for i in guard.issues("« progress »")] == ["quote"]
+
+
+def test_invented_quote_is_an_issue(guard):
+    issues = guard.issues("Biden a ajouté : « Nous gagnerons cette guerre avant l’hiver ».")
+    assert kinds(issues) == [("quote", "« Nous gagnerons cette guerre avant l’hiver »")]
+    assert issues[0].detail == "Citation introuvable dans la dépêche"
+    # and nothing is "fixed" into a source quotation
+    text = "« Nous gagnerons cette guerre avant l’hiver »"
+    assert guard.fix_quotes(text) == text
+
+
+def test_short_invented_quote_is_not_pulled_to_a_source_word(guard):
+    for text in ("« facile »", "« un succès »", "« encore trop tôt »"):
+        assert guard.fix_quotes(text) == text
+        assert [i.kind for i in guard.issues(text)] == ["quote"]
+
+
+def test_elided_pieces_out_of_order(guard):
+    text = "« plus ils auront une main forte […] Plus les Ukrainiens pourront libérer de terres »"
+    issues = guard.issues(text)
+    assert [i.kind for i in issues] == ["quote"]
+    assert "ordre" in issues[0].detail
+    ok = "« Plus les Ukrainiens pourront libérer de terres (...) à la table des négociations »"
+    assert guard.issues(ok) == []
+
+
+def test_nested_quotes(guard):
+    source = "Il a déclaré : « Le ministre m’a dit “nous tiendrons” hier soir. »"
+    g = FidelityGuard(source)
+    assert g.issues('Il a dit : « Le ministre m\'a dit "nous tiendrons" hier soir ».') == []
+    assert g.issues("« Le ministre m’a dit « nous tiendrons » hier soir »") == []
+    assert g.issues("Selon lui, “nous tiendrons”.") == []
+    assert [i.kind for i in g.issues("« Le ministre m’a dit “nous céderons” hier soir »")] == ["quote"]
+
+
+def test_quote_spaces_and_apostrophes_variants(guard):
+    variants = [
+        "« Je le répète : l'engagement des États-Unis envers l'article V de l'OTAN est solide comme le roc »",
+        "«Je le répète: l’engagement des États-Unis envers l’article V de l’OTAN est solide comme le roc»",
+        "«\u00a0Je le répète\u00a0: l‘engagement des États-Unis envers l\u02bcarticle V de l’OTAN est "
+        "solide  comme le roc\u00a0»",
+        "«\u202fJe le répète\u202f: l’engagement des États-Unis envers l’article V de l’OTAN est solide comme le roc\u202f»",
+    ]
+    for text in variants:
+        assert guard.issues(text) == [], text
+
+
+# ----------------------------------------------------------------- numbers ---
+
+def test_invented_figure_is_an_issue(guard):
+    issues = guard.issues("Washington a débloqué 450 millions de dollars pour l'Ukraine.")
+    assert kinds(issues) == [("number", "450 millions")]
+    assert issues[0].detail == "Chiffre absent de la dépêche"
+
+
+def test_figures_of_the_source_in_other_forms(guard):
+    for text in (
+        "Un paquet de 325 millions de dollars.",
+        "Un paquet de 325 000 000 de dollars.",
+        "Un paquet de 325\u00a0000\u00a0000 de dollars.",
+        "Un paquet de 0,325 milliard de dollars.",
+        "Depuis février 2022.",
+        "L'article 5 de l'OTAN.",  # the source writes "article V"
+    ):
+        assert guard.issues(text) == [], text
+
+
+@pytest.mark.parametrize("written", ["8 000", "8000", "8\u00a0000", "8\u202f000"])
+def test_grouped_and_ungrouped_numbers_are_equal(written):
+    g = FidelityGuard("Quelque 8000 soldats et une hausse de 7,5 % et 12 500 euros.")
+    assert g.issues(f"Quelque {written} soldats.") == []
+    assert g.issues("Une hausse de 7.5 %, soit 7,5\u00a0%, et 12500 euros.") == []
+    assert [i.text for i in g.issues("Quelque 9 000 soldats et 7,6 %.")] == ["9 000", "7,6 %"]
+
+
+def test_numbers_written_in_words_in_the_source():
+    g = FidelityGuard(
+        "Trois blindés, vingt-deux soldats, quatre-vingt-dix drones, deux cents obus, "
+        "trois millions d'euros et le premier ministre ; la deuxième offensive."
+    )
+    text = "3 blindés, 22 soldats, 90 drones, 200 obus, 3 millions d'euros, le 1er ministre, la 2e offensive."
+    assert g.issues(text) == []
+    assert kinds(g.issues("4 blindés")) == [("number", "4")]
+
+
+def test_ordinals_centuries_lists_and_urls(guard):
+    assert guard.issues("1. Premier point\n2. Second point") == []
+    assert guard.issues("Voir [la carte](https://afp.com/2024/carte-12345.html) et https://x.fr/99.") == []
+    assert kinds(guard.issues("Au XXIe siècle.")) == [("number", "XXIe")]
+    assert kinds(guard.issues("En 2019, à 14h30.")) == [("number", "2019"), ("number", "14"), ("number", "30")]
+
+
+# ------------------------------------------------------------------- names ---
+
+def test_invented_minister_is_an_issue(guard):
+    issues = guard.issues("Selon le ministre Pierre Dupont, l'aide continuera.")
+    assert kinds(issues) == [("name", "Pierre Dupont")]
+    assert issues[0].detail == "Nom absent de la dépêche"
+    assert kinds(guard.issues("Pierre Dupont a réagi.")) == [("name", "Pierre Dupont")]
+    assert kinds(guard.issues("Selon Pierre Dupont, oui.")) == [("name", "Pierre Dupont")]
+    assert kinds(guard.issues("Il a appelé M. Dupont.")) == [("name", "Dupont")]
+
+
+def test_invented_acronym_and_places(guard):
+    assert kinds(guard.issues("Il a parlé à CNN puis à la BBC.")) == [("name", "BBC")]
+    assert kinds(guard.issues("L'armée avance vers Kherson.")) == [("name", "Kherson")]
+    assert kinds(guard.issues("UE : Biden reçu.")) == [("name", "UE")]
+
+
+def test_source_names_in_other_forms(guard):
+    for text in (
+        "Les Ukrainiens et les Russes, le soutien ukrainien, les Américains.",
+        "La capitale Lituanienne accueille les Européens.",  # Lituanie, Europe
+        "Lundi, Biden a parlé. En Juillet, le sommet. Mardi 13 juin n'est pas cité.".replace(" 13 juin", ""),
+        "Karine Jean-Pierre et Jens Stoltenberg à la Maison Blanche.",
+        "Les États-Unis et l'Alliance atlantique face au Kremlin".replace(" face au Kremlin", ""),
+        "Concrètement, l'OTAN soutient l'Ukraine. Toutefois, Vladimir Poutine insiste.",
+        "Le Premier ministre et l'État.",
+    ):
+        assert guard.issues(text) == [], text
+
+
+def test_headings_in_title_case(guard):
+    assert guard.issues("## Une Offensive Qui Progresse Pour Les Ukrainiens") == []
+    assert guard.issues("Ce Que Veulent Les Alliés De L'OTAN") == []
+    assert kinds(guard.issues("## Ce Que Veut La BBC")) == [("name", "BBC")]
+    # a sentence full of names is not a Title Case heading
+    assert kinds(guard.issues("Joe Biden et Pierre Dupont à la Maison Blanche")) == [("name", "Pierre Dupont")]
+
+
+# ----------------------------------------------------------- the contract ---
+
+def test_issue_model_contract(guard):
+    issue = guard.issues("Le ministre Pierre Dupont")[0]
+    assert issue.model_dump() == {"kind": "name", "text": "Pierre Dupont", "detail": "Nom absent de la dépêche"}
+
+
+def test_empty_inputs():
+    g = FidelityGuard("")
+    assert g.issues("") == []
+    assert g.fix_quotes("") == ""
+    assert [i.kind for i in g.issues("« Bonjour »")] == ["quote"]
+
+
+def test_issues_are_not_repeated(guard):
+    text = "Pierre Dupont. Le ministre Pierre Dupont et Pierre Dupont."
+    assert kinds(guard.issues(text)) == [("name", "Pierre Dupont")]
+
+
+def test_a_thousand_words_in_a_few_milliseconds():
+    text = faithful_without_kyiv()
+    words = len(text.split())
+    big = (text + "\n\n") * (1000 // words + 1)
+    assert len(big.split()) >= 1000
+    start = time.perf_counter()
+    guard = FidelityGuard(SAMPLE)
+    index_time = time.perf_counter() - start
+    best = min(_timed(guard, big) for _ in range(3))
+    assert guard.issues(big) == []
+    assert index_time < 0.1
+    assert best < 0.05, f"{best * 1000:.1f} ms"
+
+
+def _timed(guard: FidelityGuard, text: str) -> float:
+    start = time.perf_counter()
+    guard.fix_quotes(text)
+    guard.issues(text)
+    return time.perf_counter() - start
