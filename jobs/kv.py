@@ -18,12 +18,17 @@ class KV(Protocol):
     async def set(self, key: str, value: str, ttl: float) -> None: ...
     async def set_nx(self, key: str, value: str, ttl: float) -> bool: ...
     async def delete(self, key: str, *, if_value: str | None = None) -> bool: ...
+    async def extend(self, key: str, value: str, ttl: float) -> bool: ...
     async def incr(self, key: str, ttl: float) -> int: ...
     async def push_recent(self, key: str, value: str, keep: int, ttl: float) -> None: ...
     async def recent(self, key: str, count: int) -> list[str]: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 
+
+_EXTEND_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end
+"""
 
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end
@@ -43,6 +48,7 @@ class RedisKV:
             retry_on_error=[RConnErr, RTimeout],
         )
         self._delete_if = self.redis.register_script(_DELETE_IF)
+        self._extend_if = self.redis.register_script(_EXTEND_IF)
 
     async def get(self, key):
         return await self.redis.get(PREFIX + key)
@@ -57,6 +63,9 @@ class RedisKV:
         if if_value is None:
             return bool(await self.redis.delete(PREFIX + key))
         return bool(await self._delete_if(keys=[PREFIX + key], args=[if_value]))
+
+    async def extend(self, key, value, ttl):
+        return bool(await self._extend_if(keys=[PREFIX + key], args=[value, int(ttl * 1000)]))
 
     async def incr(self, key, ttl):
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -113,6 +122,12 @@ class MemoryKV:
         if self._live(key) is None or (if_value is not None and self._live(key) != if_value):
             return False
         del self._data[key]
+        return True
+
+    async def extend(self, key, value, ttl):
+        if self._live(key) != value:
+            return False
+        self._data[key] = (value, time.monotonic() + ttl)
         return True
 
     async def incr(self, key, ttl):

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = 5  # seconds between job.update() calls
 HEARTBEAT_TIMEOUT = 20  # a job silent for this long is considered dead and retried
 SWEEP_EVERY = 5
-RETRIES = 4
+RETRIES = 6
 
 Handler = Callable[[JobSpec], Awaitable[None]]
 

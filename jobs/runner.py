@@ -6,7 +6,9 @@ posted parts), so the thread gets exactly one article message per version.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 import time
 
 from slack_sdk.errors import SlackApiError
@@ -23,6 +25,14 @@ from .state import ArticleRecord, State
 
 log = logging.getLogger(__name__)
 
+# A run's claim expires this long after its worker died: shorter than the queue's heartbeat
+# timeout, so the retry that follows a crash finds it free.
+RUN_TTL = 15.0
+
+
+class AlreadyRunning(Exception):
+    pass
+
 
 class JobRunner:
     def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings):
@@ -35,6 +45,12 @@ class JobRunner:
         if await self.state.job_get(spec.id, "done"):
             log.info("job %s already done: nothing to do", spec.id)
             return
+        token = secrets.token_hex(8)
+        if not await self.state.claim_run(spec.id, token, RUN_TTL):
+            # Another live run has it (a sweep race): fail this attempt so the queue retries it
+            # later; by then the other run is done, or dead and its claim expired.
+            raise AlreadyRunning(spec.id)
+        keeper = asyncio.create_task(self._keep(spec.id, token))
         await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
         try:
             await self._run(spec)
@@ -47,7 +63,17 @@ class JobRunner:
             )
             await self.state.job_set(spec.id, "done", "channel_unavailable")
         finally:
+            keeper.cancel()
             await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+            await self.state.end_run(spec.id, token)
+
+    async def _keep(self, job_id: str, token: str) -> None:
+        while True:
+            await asyncio.sleep(RUN_TTL / 3)
+            try:
+                await self.state.keep_run(job_id, token, RUN_TTL)
+            except Exception:  # a Redis blip; the next refresh may work
+                log.warning("could not refresh the run claim of %s", job_id)
 
     async def _run(self, spec: JobSpec) -> None:
         status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
@@ -82,7 +108,7 @@ class JobRunner:
                 return
             version = await self.state.allocate_version(spec.article_id, spec.id)
             data = self._version_data(spec, version, result)
-            await self.state.save_version(spec.article_id, version, data)
+            data = await self.state.save_version(spec.article_id, version, data)
 
         version = data["version"]
         messages = blocks.article_messages(

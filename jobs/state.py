@@ -8,6 +8,7 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   thread:{channel}:{ts}        which article a thread belongs to
   lock:thread:{channel}:{ts}   a job is running on this thread (value: job id)
   job:{id}:...                 what a job already did (status message, version, posted parts, done)
+  job:{id}:running             the live run of a job (refreshed while it runs)
   job:{id}:spec                the spec of a failed job, for the Réessayer button
   settings:{channel}           per-channel settings
   recent:{user}                the user's last articles (App Home)
@@ -79,11 +80,15 @@ class State:
             return candidate
         return int(await self.kv.get(f"job:{job_id}:version"))
 
-    async def save_version(self, article_id: str, version: int, data: dict) -> None:
-        await self.kv.set(f"article:{article_id}:v{version}", json.dumps(data, ensure_ascii=False), self.retention)
+    async def save_version(self, article_id: str, version: int, data: dict) -> dict:
+        """Store a version once; if a concurrent run stored it first, theirs is the version."""
+        key = f"article:{article_id}:v{version}"
+        if not await self.kv.set_nx(key, json.dumps(data, ensure_ascii=False), self.retention):
+            data = json.loads(await self.kv.get(key))
         latest = await self.kv.get(f"article:{article_id}:latest")
         if not latest or int(latest) < version:
             await self.kv.set(f"article:{article_id}:latest", str(version), self.retention)
+        return data
 
     async def version(self, article_id: str, version: int | None = None) -> dict | None:
         if version is None:
@@ -116,6 +121,16 @@ class State:
 
     async def job_claim(self, job_id: str, name: str, value: str = "1") -> bool:
         return await self.kv.set_nx(f"job:{job_id}:{name}", value, JOB_TTL)
+
+    async def claim_run(self, job_id: str, token: str, ttl: float) -> bool:
+        """Only one live run of a job at a time (saq's sweep can start a second one)."""
+        return await self.kv.set_nx(f"job:{job_id}:running", token, ttl)
+
+    async def keep_run(self, job_id: str, token: str, ttl: float) -> bool:
+        return await self.kv.extend(f"job:{job_id}:running", token, ttl)
+
+    async def end_run(self, job_id: str, token: str) -> None:
+        await self.kv.delete(f"job:{job_id}:running", if_value=token)
 
     # --- per-channel settings ---------------------------------------------
     async def channel_settings(self, channel: str) -> dict:

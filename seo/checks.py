@@ -167,7 +167,7 @@ def find_problems(article: Article, *, body_words: int, min_words: int,
         p.append(Problem("not_french", "L’article n’est pas en français : rédigez-le entièrement en français."))
     for issue in issues:
         if issue.kind == "quote":
-            msg = (f"Citation non conforme à la dépêche : « {issue.text} ». Citez les mots exacts de la dépêche "
+            msg = (f"Citation non conforme à la dépêche : {issue.text}. Citez les mots exacts de la dépêche "
                    "ou passez au style indirect sans guillemets.")
         elif issue.kind == "number":
             msg = f"Chiffre absent de la dépêche : {issue.text}. Supprimez-le ou reprenez le chiffre exact de la dépêche."

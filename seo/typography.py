@@ -4,7 +4,7 @@
 (title, lead, headings, bodies, meta fields). It works on plain text or light
 Markdown and never touches what must stay byte-exact: URLs, Markdown link targets,
 autolinks and HTML tags, inline code and code fences, e-mail addresses, HTML
-entities, emoji short codes and times such as ``14:30``.
+entities and times such as ``14:30``.
 
 Choices
 -------
@@ -29,6 +29,17 @@ Choices
   (``75008 Paris``) are left alone. ``7.5`` becomes ``7,5`` unless it looks like
   a version or an article number (``version 2.1``, ``article 49.3``, ``v1.2``,
   ``1.2.3``).
+
+Runs of spaces are collapsed to one (a regular space if the run holds one, else
+U+00A0); leading indentation and line breaks are kept, so Markdown structure
+(``## ``, ``- ``, ``1. ``, ``> ``) is preserved.
+
+Known limits: a 4-digit quantity between 1000 and 2099 not followed by a known
+unit or counted noun stays ungrouped (``1500 Ukrainiens``); a number right next
+to another number (``8000 12000``) is left as is; ``3.11`` after a word that is
+not a known product/version word becomes ``3,11``; straight quotes are paired by
+position, so an unbalanced ``"`` may pair with the wrong one; a URL directly
+followed by ``...`` loses the dots to the ellipsis rule.
 
 The function is idempotent: ``french_typography(french_typography(x)) ==
 french_typography(x)``.
@@ -77,11 +88,10 @@ _PROTECT_RE = re.compile(
     | ^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$               # Markdown reference definition
     | <(?:https?://|mailto:|tel:|ftp://|[@#!])[^<>\n]*>  # autolink / Slack token
     | </?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>       # HTML tag
-    | (?:https?://|ftp://|www\.)[^\s<>"«»]*[^\s<>"«».,;:!?)\]'’]   # bare URL
+    | (?:https?://|ftp://|www\.)[^\s<>"«»“”„‘’…\[\]]*[^\s<>"«»“”„‘’…\[\].,;:!?)']   # bare URL
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                     # e-mail
     | &(?:[A-Za-z][A-Za-z0-9]*|\#\d+|\#[xX][0-9a-fA-F]+);   # HTML entity
-    | (?<![\w:]):[a-z0-9_+-]+:(?![\w:])                # emoji short code
-    | (?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])      # time 14:30
+    | (?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?!\d|:\d)    # time 14:30
     """,
     re.VERBOSE | re.MULTILINE,
 )
@@ -121,91 +131,98 @@ _APOS_RE = re.compile(r"(?<=[^\W_])['ʼ‘´](?=[^\W_]|[«\"“])")
 _ELLIPSIS_RE = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 
 
+_QUOTE_EVENT_RE = re.compile(r'["«»“”„]|\n[ \t\u00a0\u202f\u2009]*(?=\n)')
+
+
 def _quotes(text: str) -> str:
     """Normalise double quotes: « » at top level, “ ” nested, U+00A0 inside « »."""
     if not any(c in text for c in '"«»“”„'):
         return text
-    out: list[str] = []
+    out: list[str] = []  # pieces of output
     stack: list[str] = []
     n = len(text)
-    i = 0
+    pos = 0  # next index of `text` to copy
+
+    def last_char() -> str:
+        for piece in reversed(out):
+            if piece:
+                return piece[-1]
+        return ""
 
     def strip_tail() -> None:
-        while out and out[-1] in _HSPACE:
+        while out:
+            stripped = out[-1].rstrip(_HSPACE)
+            if stripped:
+                out[-1] = stripped
+                return
             out.pop()
 
     def at_line_start() -> bool:
-        j = len(out) - 1
-        while j >= 0 and out[j] in _HSPACE:
-            j -= 1
-        return j < 0 or out[j] == "\n"
+        for piece in reversed(out):
+            stripped = piece.rstrip(_HSPACE)
+            if stripped:
+                return stripped[-1] == "\n"
+        return True
 
-    def open_quote(kind: str) -> None:
-        nonlocal i
+    def skip_spaces(i: int) -> int:
+        while i < n and text[i] in _HSPACE:
+            i += 1
+        return i
+
+    def open_quote(i: int, kind: str) -> int:
         if not stack:
-            if out and (out[-1].isalnum()):
+            if last_char().isalnum():
                 out.append(" ")
             out.append("«" + NBSP)
         else:
             out.append("“")
         stack.append(kind)
-        i += 1
-        while i < n and text[i] in _HSPACE:
-            i += 1
+        return skip_spaces(i + 1)
 
-    def close_quote() -> None:
-        nonlocal i
+    def close_quote(i: int) -> int:
         stack.pop()
         strip_tail()
-        if not stack:
-            out.append(NBSP + "»")
-        else:
-            out.append("”")
-        i += 1
-        if i < n and text[i].isalnum():
+        out.append(NBSP + "»" if not stack else "”")
+        if i + 1 < n and text[i + 1].isalnum():
             out.append(" ")
+        return i + 1
 
-    while i < n:
+    for m in _QUOTE_EVENT_RE.finditer(text):
+        i = m.start()
+        if i < pos:
+            continue  # inside spaces already skipped
+        out.append(text[pos:i])
         c = text[i]
         if c == "\n":
-            # A blank line ends the paragraph: forget unclosed quotes.
-            j = i + 1
-            while j < n and text[j] in _HSPACE:
-                j += 1
-            if j < n and text[j] == "\n":
-                stack.clear()
-            out.append(c)
-            i += 1
+            stack.clear()  # a blank line ends the paragraph: forget unclosed quotes
+            pos = i
         elif c in "«“„":
-            open_quote(c)
+            pos = open_quote(i, c)
         elif c in "»”":
             if stack:
-                close_quote()
+                pos = close_quote(i)
             else:
-                if c == "»":
-                    if not at_line_start():
-                        strip_tail()
-                        out.append(NBSP)
+                if c == "»" and not at_line_start():
+                    strip_tail()
+                    out.append(NBSP)
                 out.append(c)
-                i += 1
-        elif c == '"':
-            prev = out[-1] if out else ""
+                pos = i + 1
+        else:  # straight double quote
+            prev = last_char()
             nxt = text[i + 1] if i + 1 < n else ""
             prev_solid = prev != "" and not prev.isspace()
             nxt_free = nxt == "" or nxt.isspace() or nxt in ".,;:!?)]…»"
             opener_like = (not prev_solid or prev in "([{«“‘*_/") and nxt != "" and not nxt.isspace()
             if stack and stack[-1] == '"' and not opener_like:
-                close_quote()
+                pos = close_quote(i)
             elif stack and prev_solid and nxt_free:
-                close_quote()
+                pos = close_quote(i)
             elif not stack and prev_solid and prev not in "([{«“‘'’*_/-—–" and nxt_free:
                 out.append(c)  # a stray closing mark: leave it
-                i += 1
+                pos = i + 1
             else:
-                open_quote('"')
-        else:
-            out.append(c)
-            i += 1
+                pos = open_quote(i, '"')
+    out.append(text[pos:])
     return "".join(out)
 
 
@@ -273,6 +290,10 @@ def _thousands(text: str) -> str:
             return num
         if nxt and nxt in "./-:" and nxt2.isdigit():
             return num
+        if re.match(r"[ \u00a0\u202f\u2009]\d", text[e : e + 2]):
+            return num  # another number follows ("800012 000"): ambiguous, leave it
+        if re.search(r"(?<!\d)\d{1,3}[ \u00a0\u202f\u2009]$", text[max(0, s - 5) : s]):
+            return num  # right after a short number ("8 000 202275"): ambiguous, leave it
         if len(num) == 4 and 1000 <= int(num) <= 2099:
             # Probably a year unless a unit or a counted noun follows (or a currency precedes).
             currency_before = any(ch in "$€£" for ch in text[max(0, s - 2) : s])
@@ -316,7 +337,7 @@ _MULTISPACE_RE = re.compile(r"(?<=\S)[ \t\u00a0\u202f]{2,}(?=\S)")
 
 
 def _collapse(text: str) -> str:
-    return _MULTISPACE_RE.sub(lambda m: NBSP if NBSP in m.group(0) else " ", text)
+    return _MULTISPACE_RE.sub(lambda m: " " if (" " in m.group(0) or "\t" in m.group(0)) else NBSP, text)
 
 
 def french_typography(text: str) -> str:
@@ -343,7 +364,7 @@ def french_typography(text: str) -> str:
 # --------------------------------------------------------------------------- #
 
 _SLACK_TOKEN_RE = re.compile(r"<([@#!])([^<>|\s]*)(?:\|([^<>]*))?>")
-_BROADCAST_RE = re.compile(r"[@＠](here|channel|everyone|group)\b", re.IGNORECASE)
+_BROADCAST_RE = re.compile(r"(?<![\w.+-])[@＠](here|channel|everyone|group)\b", re.IGNORECASE)
 _BROADCASTS = {"here", "channel", "everyone", "group"}
 
 

@@ -172,6 +172,13 @@ def test_fragments_are_fine(guard):
         assert guard.fix_quotes(text) == text
 
 
+def test_markdown_emphasis_inside_quotes(guard):
+    assert guard.issues("Il a dit : « **Les Ukrainiens progressent, progressent** ».") == []
+    assert guard.issues("Il a dit : « Les Ukrainiens *progressent*, progressent ».") == []
+    fixed = guard.fix_quotes("« **Les Ukrainiens progressent vraiment, progressent** »")
+    assert fixed == "« **Les Ukrainiens progressent, progressent** »"
+
+
 def test_partial_word_is_not_a_fragment(guard):
     assert [i.kind for i in guard.issues("« progress »")] == ["quote"]
 
@@ -249,6 +256,12 @@ def test_grouped_and_ungrouped_numbers_are_equal(written):
     assert [i.text for i in g.issues("Quelque 9 000 soldats et 7,6 %.")] == ["9 000", "7,6 %"]
 
 
+def test_parts_of_a_grouped_source_number_are_not_source_numbers():
+    g = FidelityGuard("Quelque 12 300 soldats.")
+    assert g.issues("12300 soldats") == []
+    assert kinds(g.issues("300 soldats")) == [("number", "300")]
+
+
 def test_numbers_written_in_words_in_the_source():
     g = FidelityGuard(
         "Trois blindés, vingt-deux soldats, quatre-vingt-dix drones, deux cents obus, "
@@ -275,6 +288,8 @@ def test_invented_minister_is_an_issue(guard):
     assert kinds(guard.issues("Pierre Dupont a réagi.")) == [("name", "Pierre Dupont")]
     assert kinds(guard.issues("Selon Pierre Dupont, oui.")) == [("name", "Pierre Dupont")]
     assert kinds(guard.issues("Il a appelé M. Dupont.")) == [("name", "Dupont")]
+    assert kinds(guard.issues("« Nous tiendrons », a dit Dupont.")) == [("quote", "« Nous tiendrons »"), ("name", "Dupont")]
+    assert kinds(guard.issues("« La guerre » Dupont")) == [("quote", "« La guerre »"), ("name", "Dupont")]
 
 
 def test_invented_acronym_and_places(guard):
@@ -292,6 +307,8 @@ def test_source_names_in_other_forms(guard):
         "Les États-Unis et l'Alliance atlantique face au Kremlin".replace(" face au Kremlin", ""),
         "Concrètement, l'OTAN soutient l'Ukraine. Toutefois, Vladimir Poutine insiste.",
         "Le Premier ministre et l'État.",
+        "« Ils obtiennent ce qu’ils veulent.\u00a0» Ainsi, la suite viendra. (Oui.) Mais encore.",
+        "« Ils obtiennent ce qu’ils veulent ! » Reste que rien n’est joué.",
     ):
         assert guard.issues(text) == [], text
 

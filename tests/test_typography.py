@@ -71,6 +71,17 @@ def test_punctuation_runs_and_markdown():
     assert T("« Quoi? »") == f"«{NBSP}Quoi{NBSP}?{NBSP}»"
 
 
+def test_markdown_structure_is_kept():
+    text = "## Titre\u202f: sous-titre\n\n- un ; deux\n- **gras** : oui\n\n1. premier\n> cité : oui"
+    out = T(text)
+    assert out.splitlines()[0] == f"## Titre{NBSP}: sous-titre"
+    assert out.splitlines()[2] == f"- un{NBSP}; deux"
+    assert out.splitlines()[3] == f"- **gras**{NBSP}: oui"
+    assert out.splitlines()[5] == "1. premier"
+    assert out.splitlines()[6] == f"> cité{NBSP}: oui"
+    assert T("##  \u202fTitre").startswith("## ")
+
+
 def test_ellipsis_and_spaces():
     assert T("Il hésite...") == "Il hésite…"
     assert T("« un [...] deux »") == f"«{NBSP}un […] deux{NBSP}»"
@@ -225,8 +236,11 @@ def test_neutralise_mentions(raw, expected):
 
 
 def test_neutralise_keeps_normal_text():
-    text = "Écrire à jean@afp.com : « ok » <https://x.fr|lien>"
+    text = "Écrire à jean@afp.com ou info@here.fr : « ok » <https://x.fr|lien> (@AFP)"
+    assert neutralise_mentions("@here.Merci") == "here.Merci"
     assert neutralise_mentions(text) == text
+    assert neutralise_mentions("(@here)") == "(here)"
+    assert neutralise_mentions("@here.") == "here."
 
 
 @pytest.mark.parametrize(

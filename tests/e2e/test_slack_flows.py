@@ -188,7 +188,7 @@ def test_forged_and_stale_requests_get_401(bot, slack, sample_text):
 
 
 def test_llm_failure_shows_a_french_message_and_retry_works(bot, slack, llm, channel, sample_text):
-    llm.script(*[Error(500)] * 6)  # more than the client's retries, for both attempts
+    llm.script(*[Error(500)] * 3)  # one call and the client's two retries
     run_command(bot, slack, channel, dispatch(sample_text))
     parent = slack.wait_for(lambda s: parent_of(s, channel) if s.messages(channel) else None)
     failure = slack.wait_for(lambda s: [m for m in s.messages(channel, parent["ts"], include_parent=False)

@@ -890,12 +890,48 @@ def _write_cached(messages_json: str) -> dict:
     return _write({"messages": json.loads(messages_json)})
 
 
+_OFFENDING = re.compile(
+    r"(?:Citation non conforme à la dépêche|Chiffre absent de la dépêche|Nom absent de la dépêche)\s*:\s*(.+?)"
+    r"(?:\. (?:Citez|Supprimez)|$)", re.M)
+
+
+def _obey_repair_list(request_json: dict, current: dict) -> dict | None:
+    """As a good model would: drop what the repair list names, rewrite a non-French article."""
+    users = [m for m in request_json.get("messages") or [] if m.get("role") == "user"]
+    task = (_message_text(users[-1]) if users else "").split("## Dépêche source")[0]
+    if "pas en français" in task:
+        return None
+    bad = [_fold(_norm_apos(m.group(1).strip(" «»\u00a0"))) for m in _OFFENDING.finditer(task)]
+    if not bad:
+        return current
+
+    def keep(sentence: str) -> bool:
+        folded = _fold(_norm_apos(sentence))
+        return not any(b and b in folded for b in bad)
+
+    def clean(text: str) -> str:
+        paragraphs = []
+        for par in str(text or "").split("\n\n"):
+            kept = [x for x in split_sentences(par) if keep(x)]
+            if kept:
+                paragraphs.append(" ".join(kept))
+        return "\n\n".join(paragraphs)
+
+    current = copy.deepcopy(current)
+    current["lead"] = clean(current.get("lead", ""))
+    for sec in current.get("sections") or []:
+        sec["body"] = clean(sec.get("body", ""))
+    return current
+
+
 def _write(request_json: dict) -> dict:
     p = parse_prompt(request_json)
     min_words = p["min_words"] or DEFAULT_MIN_WORDS
     target = p["target_words"] or math.ceil(min_words * 1.15)
     sentences = dispatch_sentences(p["dispatch"])
     current = p["article"]
+    if current is not None:
+        current = _obey_repair_list(request_json, current)
     keyword = p["keyword"]
     if not keyword and current and isinstance(current.get("focus_keyword"), str) and current["focus_keyword"].strip():
         keyword = current["focus_keyword"].strip()

@@ -1,0 +1,266 @@
+"""The rewrite engine and its command line, against the fake OpenAI server over HTTP.
+
+The real `openai` client talks to the fake; bad drafts are written here (altered quote,
+invented figure and minister, 300 words, no subheadings, English, missing keyword) and each
+must end, after repair, as a correct article.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from seo.config import EngineSettings
+from seo.pipeline import Engine
+from tests.fakes import fake_writer
+from tests.fakes.openai_server import Error, FakeOpenAI, Hang, Malformed, RateLimit, Refusal, Reply, Unauthorized
+from tests.harness import ROOT
+
+NBSP = ("\u00a0", "\u202f")
+
+
+def plain(text: str) -> str:
+    for ch in NBSP:
+        text = text.replace(ch, " ")
+    return text.replace("’", "'")
+
+
+@pytest.fixture(scope="module")
+def llm():
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def engine(llm):
+    llm.reset()
+    settings = EngineSettings(api_key="sk-test", base_url=llm.base_url, model="gpt-test", timeout=2.0,
+                              max_retries=2, min_words=700)
+    return Engine(settings)
+
+
+def good(request: dict) -> dict:
+    return fake_writer.write(request)
+
+
+def altered(fn):
+    """A scripted reply: the good writer's article, spoilt by fn(article)."""
+    def reply(request):
+        article = copy.deepcopy(good(request))
+        fn(article)
+        return article
+    return Reply(reply)
+
+
+def source_quotes(sample_text: str) -> list[str]:
+    return [plain(q).strip() for q in re.findall(r"«\s*(.+?)\s*»", sample_text)]
+
+
+def assert_faithful(result, sample_text):
+    text = plain(result.markdown)
+    for quoted in re.findall(r"«\s*(.+?)\s*»", text):
+        assert quoted.strip().rstrip(".") in plain(sample_text), quoted
+    assert result.report["fidelity"]["ok"], result.report["fidelity"]
+
+
+def run_cli(args, llm=None, stdin=None, **env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SEO_"))}
+    if llm is not None:
+        env.update({"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "sk-test", "OPENAI_TIMEOUT": "2",
+                    "OPENAI_MAX_RETRIES": "2"})
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "seo", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+# --- the command line -------------------------------------------------------------------
+
+def test_cli_rewrites_the_sample_with_one_call(llm, sample_text):
+    llm.reset()
+    proc = run_cli(["rewrite", "tests/fixtures/depeche_otan.txt", "--json"], llm)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) == {"article", "markdown", "html", "report", "usage"}
+    assert out["usage"]["llm_calls"] == 1 and llm.calls == 1
+    art = out["article"]
+    assert out["report"]["word_count"] >= 700
+    assert out["markdown"].count("\n## ") >= 3 and len(art["sections"]) >= 3
+    kw = art["focus_keyword"].lower()
+    assert kw in art["title"].lower() and kw in art["lead"].lower()
+    assert len(art["meta_title"]) <= 60 and 120 <= len(art["meta_description"]) <= 156
+    assert art["slug"] == re.sub(r"[^a-z0-9-]", "", art["slug"]) and art["credit"] == "(Avec AFP)"
+    assert out["report"]["fidelity"] == {"ok": True, "issues": []}
+    assert "<h2>" in out["html"]
+    for quoted in re.findall(r"«\s*(.+?)\s*»", plain(out["markdown"])):
+        assert quoted.strip() in plain(sample_text)
+
+
+def test_cli_markdown_output_and_stdin(llm, sample_text):
+    llm.reset()
+    proc = run_cli(["rewrite", "-", "--keyword", "OTAN"], llm, stdin=sample_text)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("# ") and "\n## " in proc.stdout
+    assert "Mot-clé principal : OTAN" in proc.stdout
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "un deux trois quatre cinq six sept huit neuf dix"])
+def test_cli_unusable_input_exits_2_without_llm_call(llm, text):
+    llm.reset()
+    proc = run_cli(["rewrite", "-"], llm, stdin=text)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("Erreur : ") and proc.stderr.count("\n") == 1
+    assert "Traceback" not in proc.stderr
+    assert llm.calls == 0
+
+
+def test_cli_unreachable_llm_exits_3_in_french(sample_text):
+    proc = run_cli(["rewrite", "-"], None, stdin=sample_text, OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+                   OPENAI_API_KEY="sk-test", OPENAI_MAX_RETRIES="1", OPENAI_TIMEOUT="1")
+    assert proc.returncode == 3
+    assert "injoignable" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_refused_key_exits_3_at_once(llm, sample_text):
+    llm.reset()
+    llm.script(Unauthorized())
+    proc = run_cli(["rewrite", "-"], llm, stdin=sample_text)
+    assert proc.returncode == 3 and "Clé d’API refusée" in proc.stderr
+    assert llm.calls == 1  # no retry on a refused key
+
+
+def test_cli_debug_shows_the_traceback(llm, sample_text):
+    llm.reset()
+    llm.script(Unauthorized())
+    proc = run_cli(["--debug", "rewrite", "-"], llm, stdin=sample_text)
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_cli_analyze_reads_front_matter(tmp_path):
+    md = tmp_path / "a.md"
+    md.write_text("---\nfocus_keyword: OTAN\nmeta_description: court\n---\n# OTAN : un titre\n\n"
+                  "L’OTAN se réunit. " * 30 + "\n\n## L’OTAN et l’Ukraine\n\nTexte de la section.\n", encoding="utf-8")
+    proc = run_cli(["analyze", str(md), "--json"])
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    checks = {c["id"]: c for c in report["seo"]["checks"]}
+    assert checks["metaDescriptionLength"]["score"] < 8
+    assert report["word_count"] > 0 and "flesch" in report["readability"]
+
+
+# --- transport failures that end well ----------------------------------------------------
+
+@pytest.mark.parametrize("failures", [
+    [Error(500), Error(500)],
+    [RateLimit(retry_after=0.2)],
+    [Malformed()],
+    [Refusal("Je ne peux pas.")],
+    [Hang(5)],  # past the 2 s timeout: retried
+], ids=["two-500s", "429-retry-after", "invalid-json", "refusal", "timeout"])
+async def test_transient_failures_before_a_good_reply_still_succeed(engine, llm, sample_text, failures):
+    llm.script(*failures)
+    result = await engine.rewrite(sample_text)
+    assert result.report["word_count"] >= 700
+    assert_faithful(result, sample_text)
+
+
+async def test_repeated_5xx_is_an_llm_error_in_french(engine, llm, sample_text):
+    from seo.errors import LLMError
+
+    llm.script(Error(503), Error(503), Error(503))
+    with pytest.raises(LLMError, match="en panne"):
+        await engine.rewrite(sample_text)
+
+
+# --- bad drafts, caught and repaired -------------------------------------------------------
+
+def _alter_quote(a):
+    body = a["sections"][0]["body"]
+    a["sections"][0]["body"] = body + "\n\n« Nous allons gagner cette guerre très bientôt », a affirmé Joe Biden."
+
+
+def _invent_figure_and_minister(a):
+    a["sections"][1]["body"] += ("\n\nLe ministre Pierre Dupont a promis 450 millions d’euros supplémentaires.")
+
+
+def _too_short(a):
+    a["sections"] = [{"heading": s["heading"], "body": s["body"].split("\n\n")[0]} for s in a["sections"][:3]]
+    a["lead"] = a["lead"].split(". ")[0] + "."
+
+
+def _no_subheadings(a):
+    a["sections"] = [{"heading": "", "body": "\n\n".join(s["body"] for s in a["sections"])}]
+
+
+def _english(a):
+    a["lead"] = ("NATO chief Jens Stoltenberg told President Joe Biden that Ukraine is making progress in its "
+                 "counteroffensive against Russia, and that the alliance will keep supporting the country.")
+    for s in a["sections"]:
+        s["body"] = ("The meeting at the White House was the first of the week. The leaders talked about the "
+                     "summit and the war, and about the support of the allies for the Ukrainian army. ") * 9
+
+
+def _missing_keyword(a):
+    kw = a["focus_keyword"]
+    a["title"] = "Ce qu’il faut retenir de la rencontre à la Maison Blanche"
+    a["lead"] = re.sub(re.escape(kw), "le pays", a["lead"], flags=re.I)
+
+
+@pytest.mark.parametrize("spoil, problem", [
+    (_alter_quote, "quote"),
+    (_invent_figure_and_minister, "number"),
+    (_too_short, "length"),
+    (_no_subheadings, "headings"),
+    (_english, "language"),
+    (_missing_keyword, "keyword"),
+])
+async def test_bad_first_draft_is_repaired(engine, llm, sample_text, spoil, problem):
+    llm.script(altered(spoil))  # the first draft is bad; the repair call gets the good writer
+    result = await engine.rewrite(sample_text)
+    assert result.usage.llm_calls == 2, "one draft and one targeted repair"
+    repair_prompt = llm.requests[1]["messages"][-1]["content"]
+    assert "## Article actuel (JSON)" in repair_prompt
+    a = result.article
+    assert result.report["word_count"] >= 700
+    assert len(a.sections) >= 3
+    assert a.focus_keyword.lower() in a.title.lower()
+    assert_faithful(result, sample_text)
+    text = plain(result.markdown)
+    assert "Pierre Dupont" not in text and "450" not in text and "Nous allons gagner" not in text
+    assert "The meeting" not in text
+
+
+async def test_near_miss_quote_is_fixed_by_code_without_a_repair_call(engine, llm, sample_text):
+    def near_miss(a):
+        a["sections"][0]["body"] += ("\n\n« Plus les Ukrainiens pourront libérer des terres, plus ils auront une "
+                                     "main forte à la table des négociations », a-t-il déclaré.")
+    llm.script(altered(near_miss))
+    result = await engine.rewrite(sample_text)
+    assert result.usage.llm_calls == 1
+    assert "Plus les Ukrainiens pourront libérer de terres" in plain(result.markdown)
+    assert_faithful(result, sample_text)
+
+
+async def test_a_draft_that_stays_bad_is_shipped_with_its_issues_shown(engine, llm, sample_text):
+    llm.script(*[altered(_invent_figure_and_minister)] * 3)
+    result = await engine.rewrite(sample_text)
+    assert result.usage.llm_calls == 3  # draft + two repair rounds, no more
+    issues = result.report["fidelity"]["issues"]
+    assert not result.report["fidelity"]["ok"]
+    assert {i["kind"] for i in issues} >= {"number"}
+
+
+async def test_revisions_keep_the_minimum_and_follow_the_keyword(engine, llm, sample_text):
+    first = await engine.rewrite(sample_text)
+    shorter = await engine.shorten(sample_text, first.article)
+    assert 700 <= shorter.report["word_count"] < first.report["word_count"]
+    moved = await engine.change_keyword(sample_text, first.article, "sommet de Vilnius")
+    assert moved.article.focus_keyword == "sommet de Vilnius"
+    assert "sommet de vilnius" in moved.article.title.lower()
+    from seo.errors import InputError
+    with pytest.raises(InputError, match="raccourcir"):
+        await engine.shorten(sample_text, shorter.article, min_words=shorter.report["word_count"])
