@@ -51,6 +51,8 @@ Where and why we deliberately differ from Yoast:
 """
 from __future__ import annotations
 
+import re
+
 from .checks import Check, all_checks
 from .document import Document, document_from_markdown
 from .flesch import flesch_score
@@ -91,6 +93,18 @@ def readability_overall(raw_scores: list[int], has_text: bool = True) -> int:
     return READABILITY_GOOD
 
 
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+_BEFORE_PUNCT = re.compile(r" (?=[:;!?%»])")
+_AFTER_GUILLEMET = re.compile(r"(?<=«) ")
+
+
+def _french(message: str) -> str:
+    """Messages as a French reader expects them: ’, decimal comma, no-break spaces."""
+    message = _DECIMAL.sub(",", _APOSTROPHE.sub("’", message))
+    return _AFTER_GUILLEMET.sub("\u00a0", _BEFORE_PUNCT.sub("\u00a0", message))
+
+
 def analyze(doc: Document, morphology: bool = False) -> dict:
     """The analysis report of a document (see DESIGN.md, "The analysis")."""
     paper = Paper(doc, morphology=morphology)
@@ -102,7 +116,7 @@ def analyze(doc: Document, morphology: bool = False) -> dict:
             continue
         score, message = result
         raw[check.KIND].append(score)
-        out[check.KIND].append({"id": check.ID, "score": max(1, min(9, int(score))), "message": message})
+        out[check.KIND].append({"id": check.ID, "score": max(1, min(9, int(score))), "message": _french(message)})
     return {
         "word_count": paper.word_count,
         "seo": {"score": seo_overall(raw["seo"]), "checks": out["seo"]},

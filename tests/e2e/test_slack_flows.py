@@ -52,8 +52,7 @@ def test_slash_command_posts_parent_then_article_in_its_thread(bot, slack, llm, 
     assert len(article["text"]) <= 300  # the notification text stays short
     assert llm.calls >= 1
     # The status line followed the job and ends on the result.
-    thread = slack.messages(channel, parent["ts"], include_parent=False)
-    assert "Version 1 publiée" in thread[0]["text"]
+    slack.wait_for(lambda s: "Version 1 publiée" in s.messages(channel, parent["ts"], include_parent=False)[0]["text"])
 
 
 def test_slash_command_alone_opens_the_modal_whose_submission_starts_a_rewrite(bot, slack, channel, sample_text):
