@@ -92,6 +92,7 @@ class LLMClient:
             timeout=self.settings.timeout,
             max_retries=self.settings.max_retries,
         )
+        self._unsupported: set[str] = set()
 
     async def close(self) -> None:
         await self._client.close()
@@ -112,15 +113,37 @@ class LLMClient:
                 log.warning("LLM reply unusable (attempt %d): %s", attempt + 1, last_problem)
         raise LLMError(f"Le modèle a renvoyé deux fois une réponse inutilisable ({last_problem}).")
 
+    async def _create(self, messages, response_format, temperature: float):
+        """The request, adapted once to what this server accepts (remembered for the process):
+        reasoning models refuse `temperature`; some local servers lack `json_schema`."""
+        for _ in range(3):
+            kwargs = {"model": self.settings.model, "messages": messages}
+            if "temperature" not in self._unsupported:
+                kwargs["temperature"] = temperature
+            if "json_schema" in self._unsupported:
+                schema = json.dumps(response_format["json_schema"]["schema"], ensure_ascii=False)
+                kwargs["response_format"] = {"type": "json_object"}
+                kwargs["messages"] = [*messages, {"role": "system", "content":
+                                      "Répondez par un objet JSON conforme à ce schéma JSON : " + schema}]
+            else:
+                kwargs["response_format"] = response_format
+            try:
+                return await self._client.chat.completions.create(**kwargs)
+            except openai.BadRequestError as exc:
+                text = str(exc).lower()
+                if "temperature" in text and "temperature" not in self._unsupported:
+                    self._unsupported.add("temperature")
+                elif ("json_schema" in text or "response_format" in text) and "json_schema" not in self._unsupported:
+                    self._unsupported.add("json_schema")
+                else:
+                    raise
+                log.warning("the LLM server does not accept a parameter; retrying without it")
+        raise LLMError("Le service du modèle refuse nos paramètres de requête.")
+
     async def _once(self, messages, model, response_format, usage: Usage, temperature: float):
         usage.llm_calls += 1
         try:
-            resp = await self._client.chat.completions.create(
-                model=self.settings.model,
-                messages=messages,
-                response_format=response_format,
-                temperature=temperature,
-            )
+            resp = await self._create(messages, response_format, temperature)
         except openai.AuthenticationError as exc:
             raise LLMError("Clé d’API refusée par le service du modèle (vérifiez OPENAI_API_KEY).") from exc
         except openai.PermissionDeniedError as exc:

@@ -41,7 +41,8 @@ noms propres seulement.
 - meta_description : entre 120 et 156 caractères, contient le mot-clé principal, donne \
 envie de lire.
 - lead (chapô) : 2 ou 3 phrases qui résument l’information et contiennent le mot-clé principal.
-- sections : au moins 4 intertitres courts (moins de 70 caractères) ; le mot-clé principal \
+- sections : 5 ou 6 sections de 120 à 220 mots, chacune sous un intertitre court (moins de \
+70 caractères) ; le mot-clé principal \
 ou une forme proche figure dans la moitié environ des intertitres ; chaque section compte \
 moins de 300 mots.
 - Densité du mot-clé principal : entre 0,5 et 2,5 % des mots, sans bourrage.

@@ -264,3 +264,14 @@ async def test_revisions_keep_the_minimum_and_follow_the_keyword(engine, llm, sa
     from seo.errors import InputError
     with pytest.raises(InputError, match="raccourcir"):
         await engine.shorten(sample_text, shorter.article, min_words=shorter.report["word_count"])
+
+
+async def test_a_server_without_temperature_or_json_schema_is_adapted_to(engine, llm, sample_text):
+    llm.script(Error(400, "Unsupported parameter: 'temperature' is not supported with this model.",
+                     code="unsupported_parameter"),
+               Error(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
+                     code="invalid_parameter"))
+    result = await engine.rewrite(sample_text)
+    assert result.report["word_count"] >= 700
+    last = llm.requests[-1]
+    assert "temperature" not in last and last["response_format"] == {"type": "json_object"}

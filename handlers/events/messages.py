@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_sdk.errors import SlackApiError
 
@@ -22,6 +23,16 @@ _IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "chann
                      "channel_topic", "channel_purpose", "channel_name", "thread_broadcast_removed",
                      "message_replied", "assistant_app_thread", "group_join", "group_leave", "pinned_item",
                      "channel_archive", "channel_unarchive", "ekm_access_denied", "tombstone"}
+
+
+# Thread replies that thank rather than ask: not a revision request.
+_SMALL_TALK = {"merci", "merci beaucoup", "merci !", "top", "parfait", "super", "ok", "okay", "d'accord",
+               "d’accord", "génial", "bravo", "nickel", "thanks", "thank you", "cool", "excellent", "impeccable"}
+
+
+def _is_small_talk(text: str) -> bool:
+    folded = re.sub(r"[\s!.,;:)(]+", " ", re.sub(r":[a-z0-9_+'-]+:", " ", text.lower())).strip()
+    return folded in _SMALL_TALK or not re.search(r"\w", folded)
 
 
 def register(app, svc: Services) -> None:
@@ -66,7 +77,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if not svc.settings.allowed(user, channel):
                 await _say(client, channel, thread_ts, NOT_ALLOWED)
                 return
-            if not text:
+            if not text or _is_small_talk(text):
                 return
             if not await svc.state.first_delivery(delivery_key):
                 return
@@ -83,7 +94,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             return
         if watched and not (is_dm or mentioned) and len(text.split()) < MIN_WORDS:
             return  # ordinary chat in a watched channel, not a dispatch
-        if (is_dm or mentioned) and not text:
+        if (is_dm or mentioned) and (not text or len(text.split()) < 8):
             await _say(client, channel, ts, blocks.help_blocks(bot_user_id=bot_user_id)["text"])
             return
     except queue_errors():

@@ -145,6 +145,9 @@ def test_thread_reply_is_a_revision_and_a_retried_event_runs_once(bot, slack, ll
     parent = slack.wait_for(lambda s: parent_of(s, channel) if s.messages(channel) else None)
     wait_articles(slack, channel, parent["ts"])
     calls_before = llm.calls
+    thanks = slack.add_message(channel, "Merci ! :tada:", user="U2", thread_ts=parent["ts"])
+    assert sr.send(bot.url, *sr.event_callback(sr.message_event(
+        thanks["text"], channel=channel, user="U2", ts=thanks["ts"], thread_ts=parent["ts"])))[0] == 200
     reply = slack.add_message(channel, "mot-clé : secrétaire général de l’OTAN", user="U2", thread_ts=parent["ts"])
     event = sr.message_event(reply["text"], channel=channel, user="U2", ts=reply["ts"], thread_ts=parent["ts"])
     req = sr.event_callback(event)
