@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -69,6 +70,39 @@ def strict_schema(model: type[BaseModel]) -> dict:
 
 class _BadReply(Exception):
     pass
+
+
+def _json_object(content: str):
+    """The JSON object of a reply; tolerates a Markdown fence some local models add."""
+    text = content.strip()
+    fenced = re.match(r"^```(?:json)?\s*(.*?)\s*```$", text, re.S)
+    if fenced:
+        text = fenced.group(1)
+    return json.loads(text)
+
+
+def _lenient(model: type[M], data) -> M:
+    """Validate a reply the way a careful reader would: an object wrapped in {"article": …},
+    extra fields (slug, credit…) and missing list fields are not errors."""
+    if isinstance(data, dict) and set(data) == {"article"} and isinstance(data["article"], dict):
+        data = data["article"]
+    if isinstance(data, dict):
+        fields = model.model_fields
+        data = {k: v for k, v in data.items() if k in fields}
+        for name, info in fields.items():
+            if name not in data and "list" in str(info.annotation):
+                data[name] = []
+        if isinstance(data.get("sections"), list):
+            data["sections"] = [_section(s) for s in data["sections"] if isinstance(s, dict)]
+    return model.model_validate(data)
+
+
+def _section(s: dict) -> dict:
+    heading = s.get("heading") or s.get("title") or s.get("subheading") or ""
+    body = s.get("body") or s.get("content") or s.get("text") or s.get("paragraphs") or ""
+    if isinstance(body, list):
+        body = "\n\n".join(str(p) for p in body)
+    return {"heading": str(heading), "body": str(body)}
 
 
 @dataclass
@@ -178,6 +212,6 @@ class LLMClient:
             raise _BadReply("réponse tronquée")
         content = choice.message.content or ""
         try:
-            return model.model_validate(json.loads(content))
+            return _lenient(model, _json_object(content))
         except (json.JSONDecodeError, ValidationError, TypeError) as exc:
             raise _BadReply("JSON invalide") from exc

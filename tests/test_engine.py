@@ -275,3 +275,16 @@ async def test_a_server_without_temperature_or_json_schema_is_adapted_to(engine,
     assert result.report["word_count"] >= 700
     last = llm.requests[-1]
     assert "temperature" not in last and last["response_format"] == {"type": "json_object"}
+
+
+async def test_a_reply_shaped_like_the_contract_article_is_accepted(engine, llm, sample_text):
+    """Some servers echo the contract's fields (slug, credit) or wrap the object: still one call."""
+    def contract_like(request):
+        a = good(request)
+        a.update({"slug": "anything", "credit": None})
+        a["sections"] = [{**s, "level": 2} for s in a["sections"]]
+        return {"article": a}
+    llm.script(Reply(contract_like))
+    result = await engine.rewrite(sample_text)
+    assert result.usage.llm_calls == 1
+    assert result.article.slug != "anything"

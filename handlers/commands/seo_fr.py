@@ -24,13 +24,28 @@ def register(app, svc: Services) -> None:
     async def seo_fr(ack, command, client, respond):
         await ack()  # first, always: Slack gives us 3 s, we take milliseconds
         user, channel = command.get("user_id"), command.get("channel_id")
+
+        async def tell(text: str | None = None, **message) -> None:
+            """Visible only to the caller: response_url first, chat.postEphemeral if that fails."""
+            try:
+                resp = await respond(text=text, response_type="ephemeral", **message)
+                if getattr(resp, "status_code", 200) >= 400:
+                    raise RuntimeError(f"HTTP {resp.status_code}")
+            except Exception as exc:  # response_url expired or unreachable
+                log.warning("respond() failed (%s); falling back to chat.postEphemeral", exc)
+                try:
+                    await client.chat_postEphemeral(channel=channel, user=user, text=text or message.get("text", ""),
+                                                    blocks=message.get("blocks"))
+                except SlackApiError as exc2:
+                    log.warning("chat.postEphemeral failed: %s", slack_error(exc2))
+
         text = (command.get("text") or "").strip()
         word = text.lower()
         if not svc.settings.allowed(user, channel):
-            await respond(text=NOT_ALLOWED, response_type="ephemeral")
+            await tell(NOT_ALLOWED)
             return
         if word in HELP_WORDS:
-            await respond(response_type="ephemeral", **blocks.help_blocks())
+            await tell(**blocks.help_blocks())
             return
         if not text or word in SETTINGS_WORDS:
             meta = json.dumps({"channel": channel})
@@ -48,10 +63,10 @@ def register(app, svc: Services) -> None:
                 await client.views_open(trigger_id=command["trigger_id"], view=view)
             except SlackApiError as exc:
                 log.warning("views.open failed: %s", slack_error(exc))
-                await respond(text="Impossible d’ouvrir la fenêtre : relancez la commande.", response_type="ephemeral")
+                await tell("Impossible d’ouvrir la fenêtre : relancez la commande.")
             return
         started = await start_rewrite(
             client, svc, delivery_key=f"cmd:{command.get('trigger_id') or command.get('team_id')}:{channel}:{text[:64]}",
             channel=channel, user=user, source=text_from_slack(text))
         if not started.ok:
-            await respond(text=started.message, response_type="ephemeral")
+            await tell(started.message)

@@ -215,3 +215,11 @@ def test_a_second_click_while_a_job_runs_starts_nothing_and_says_so(bot, slack, 
     wait_articles(slack, channel, parent["ts"], 2, timeout=30)
     time.sleep(1.0)
     assert len(article_messages(slack, channel, parent["ts"])) == 2
+
+
+def test_an_unreachable_response_url_falls_back_to_an_ephemeral_message(bot, slack, channel):
+    body, headers = sr.slash_command("aide", channel_id=channel, slack=slack,
+                                     response_url="http://127.0.0.1:9/nowhere")
+    assert sr.send(bot.url, body, headers)[0] == 200
+    eph = slack.wait_for(lambda s: s.ephemerals(channel))
+    assert eph[-1]["via"] == "chat.postEphemeral" and "/seo-fr" in json.dumps(eph[-1], ensure_ascii=False)
