@@ -66,6 +66,12 @@ class Dispatch:
     instruction: str | None  # the editor's wish written before the dispatch, if any
     place: str | None
     agency: str | None
+    metadata: str = ""  # wire boilerplate we dropped (© 2023 AFP, Publié le…): facts, not prose
+
+    @property
+    def fact_source(self) -> str:
+        """What the fidelity guard checks against: the dispatch and its wire metadata."""
+        return f"{self.text}\n{self.metadata}" if self.metadata else self.text
 
     @property
     def credit(self) -> str | None:
@@ -161,7 +167,9 @@ def clean(raw: str) -> Dispatch:
             continue
         break
 
-    kept = [ln for ln in lines if not any(p.match(ln) for p in _BOILERPLATE)]
+    kept, dropped = [], []
+    for ln in lines:
+        (dropped if any(p.match(ln) for p in _BOILERPLATE) else kept).append(ln)
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
     place = agency = None
@@ -193,4 +201,5 @@ def clean(raw: str) -> Dispatch:
             f"il en faut au moins {MIN_WORDS}."
         )
     instruction = " ".join(instruction_lines) or None
-    return Dispatch(text=body, instruction=instruction, place=place, agency=agency)
+    return Dispatch(text=body, instruction=instruction, place=place, agency=agency,
+                    metadata="\n".join(x for x in dropped if x))

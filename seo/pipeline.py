@@ -161,7 +161,7 @@ class Engine:
                                 min_words: int, credit: str | None, progress: Progress,
                                 max_words: int | None = None, target: int | None = None,
                                 started: float) -> Result:
-        guard = FidelityGuard(dispatch.text)
+        guard = FidelityGuard(dispatch.fact_source)
         credit = credit if credit is not None else dispatch.credit
         best: _Candidate | None = None
         for round_no in range(MAX_REPAIR_ROUNDS + 1):
