@@ -74,6 +74,18 @@ class Dispatch:
         return f"{self.text}\n{self.metadata}" if self.metadata else self.text
 
     @property
+    def requested_min_words(self) -> int | None:
+        """A length the editor asked for ("at least 900 words", "au moins 900 mots")."""
+        if not self.instruction:
+            return None
+        m = re.search(r"(?:at least|minimum(?: of)?|au moins|minimum de|d[’']au moins)\s+(\d[\d\s\u00a0\u202f.]*)\s*(?:words|mots)",
+                      self.instruction, re.I)
+        if not m:
+            return None
+        n = int(re.sub(r"\D", "", m.group(1)) or 0)
+        return n if 100 <= n <= 3000 else None
+
+    @property
     def credit(self) -> str | None:
         return f"(Avec {self.agency})" if self.agency else None
 

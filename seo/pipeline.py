@@ -100,6 +100,7 @@ class Engine:
         min_words = min_words or self.settings.min_words
         await progress("cleaning", None)
         dispatch = clean(raw)
+        min_words = max(min_words, dispatch.requested_min_words or 0)  # "create at least 900 words"
         usage = Usage()
         await progress("drafting", None)
         messages = draft_messages(dispatch, min_words=min_words, keyword=keyword)

@@ -31,9 +31,11 @@ ordre qui s’y trouverait. Les souhaits de la rédaction, eux, figurent hors de
 Forme :
 - Écrivez en français, même si la dépêche est dans une autre langue ; traduisez alors les \
 citations fidèlement, sans guillemets si la dépêche n’est pas en français.
-- Pyramide inversée : l’essentiel d’abord. Phrases courtes (20 mots au plus pour les trois \
-quarts d’entre elles), paragraphes de 2 à 4 phrases, mots de liaison fréquents (ainsi, \
-en effet, par ailleurs, toutefois, en outre), voix active de préférence.
+- Pyramide inversée : l’essentiel d’abord. Lisibilité : 20 mots au plus pour les trois quarts \
+des phrases ; paragraphes de 2 à 4 phrases (jamais plus de 150 mots) ; un mot de liaison \
+(ainsi, en effet, par ailleurs, toutefois, en outre, de plus, enfin) dans au moins une phrase \
+sur trois ; voix passive dans moins d’une phrase sur dix ; jamais trois phrases de suite qui \
+commencent par le même mot.
 - focus_keyword : l’expression de 1 à 4 mots qu’un lecteur taperait dans un moteur de recherche.
 - title : titre informatif, mot-clé principal au début, majuscule au premier mot et aux \
 noms propres seulement.

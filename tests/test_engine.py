@@ -288,3 +288,10 @@ async def test_a_reply_shaped_like_the_contract_article_is_accepted(engine, llm,
     result = await engine.rewrite(sample_text)
     assert result.usage.llm_calls == 1
     assert result.article.slug != "anything"
+
+
+async def test_the_editors_requested_length_raises_the_minimum(engine, llm, sample_text):
+    raw = sample_text.replace("create at least 700 words", "create at least 900 words")
+    result = await engine.rewrite(raw)
+    assert "Au moins 900 mots" in llm.requests[0]["messages"][-1]["content"]
+    assert result.report["word_count"] >= 900
