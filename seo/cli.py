@@ -73,8 +73,8 @@ def _print_report(report: dict) -> None:
 async def _rewrite(args) -> int:
     from .pipeline import Engine
 
-    if args.min_words is not None and not 100 <= args.min_words <= 5000:
-        raise InputError("--min-words doit être compris entre 100 et 5 000.")
+    if args.min_words is not None and not 50 <= args.min_words <= 5000:
+        raise InputError("--min-words doit être compris entre 50 et 5 000.")
     raw = _read_input(args.path)
     engine = Engine()
     try:
@@ -131,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `python -m seo rewrite … | head`: the reader left, not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: say so plainly, details with --debug
         if args.debug:
             raise
