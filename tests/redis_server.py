@@ -15,8 +15,11 @@ def free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, *, appendonly: bool = False):
+        """appendonly=True: an AOF fsynced at every write, so restart() keeps the data (as a
+        production Redis holding a job queue should be configured)."""
         self.port = port or free_port()
+        self.appendonly = appendonly
         self.dir = tempfile.mkdtemp(prefix="seo-redis-")
         self.proc: subprocess.Popen | None = None
 
@@ -29,7 +32,8 @@ class RedisServer:
         if exe is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             *(["--appendonly", "yes", "--appendfsync", "always"] if self.appendonly else ["--appendonly", "no"]),
              "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10

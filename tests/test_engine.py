@@ -295,3 +295,30 @@ async def test_the_editors_requested_length_raises_the_minimum(engine, llm, samp
     result = await engine.rewrite(raw)
     assert "Au moins 900 mots" in llm.requests[0]["messages"][-1]["content"]
     assert result.report["word_count"] >= 900
+
+
+def realistic_draft() -> dict:
+    """A first draft as a good model writes it: paraphrase, hyphenated Maison-Blanche,
+    « Alliance atlantique », fragments of quotes, demonyms."""
+    return json.loads((ROOT / "tests" / "fixtures" / "good_draft_otan.json").read_text(encoding="utf-8"))
+
+
+async def test_a_realistic_good_draft_costs_one_call_and_scores_green(engine, llm, sample_text):
+    llm.script(Reply(realistic_draft()))
+    result = await engine.rewrite(sample_text)
+    assert result.usage.llm_calls == 1
+    assert result.report["fidelity"] == {"ok": True, "issues": []}
+    assert result.report["seo"]["score"] >= 80 and result.report["readability"]["score"] >= 80
+    assert result.report["word_count"] >= 700
+    assert result.article.slug.startswith("otan-ukraine")
+
+
+async def test_an_outside_fact_in_a_realistic_draft_is_caught(engine, llm, sample_text):
+    draft = realistic_draft()
+    draft["sections"][1]["body"] += "\n\nÀ Kiev, le président Volodymyr Zelensky a salué ce soutien."
+    llm.script(Reply(draft), Reply(draft), Reply(draft))
+    result = await engine.rewrite(sample_text)
+    assert result.usage.llm_calls == 3
+    flagged = {i["text"] for i in result.report["fidelity"]["issues"]}
+    assert {"Kiev", "Volodymyr Zelensky"} & flagged
+    assert "Nom absent de la dépêche" in llm.requests[1]["messages"][-1]["content"]
