@@ -132,16 +132,20 @@ def _normalise(text: str) -> str:
     text = html.unescape(text) if re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", text, re.I) else text
     # Zero-width and control characters (but keep newlines and tabs).
     text = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    lines = [re.sub(r"[ \t\u00a0\u202f]+", " ", ln).strip() for ln in text.split("\n")]
+    # A printable line (the usual case) holds no category-C character: skip the per-character
+    # scan (a third of the web listener's CPU per /seo-fr, benchmarks/RESULTS.md).
+    lines = [ln if ln.isprintable() else
+             "".join(ch for ch in ln if ch == "\t" or unicodedata.category(ch)[0] != "C")
+             for ln in text.split("\n")]
+    lines = [re.sub(r"[ \t\u00a0\u202f]+", " ", ln).strip() for ln in lines]
     return "\n".join(lines)
 
 
 def _letters_ratio(text: str) -> float:
-    visible = [c for c in text if not c.isspace()]
+    visible = len(text) - sum(map(str.isspace, text))
     if not visible:
         return 0.0
-    return sum(c.isalpha() for c in visible) / len(visible)
+    return sum(map(str.isalpha, text)) / visible
 
 
 def _is_instruction(line: str) -> bool:

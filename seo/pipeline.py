@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from .analysis import Document, analyze, count_words
 from .article import Article, Draft
-from .checks import fidelity_issues, find_problems, polish
+from .checks import fidelity_issues, find_problems, looks_french, polish
 from .cleaning import Dispatch, clean
 from .config import EngineSettings
 from .errors import InputError
 from .fidelity import FidelityGuard
+from .glossary import french_names_for
 from .llm import LLMClient, Usage
 from .prompts import draft_messages, repair_messages, revision_messages
 from .render import body_markdown, to_html, to_markdown
@@ -162,7 +163,10 @@ class Engine:
                                 min_words: int, credit: str | None, progress: Progress,
                                 max_words: int | None = None, target: int | None = None,
                                 started: float) -> Result:
-        guard = FidelityGuard(dispatch.fact_source)
+        facts = dispatch.fact_source
+        if not looks_french(dispatch.text):
+            facts += "\n" + french_names_for(dispatch.text)  # NATO vouches for OTAN
+        guard = FidelityGuard(facts)
         credit = credit if credit is not None else dispatch.credit
         best: _Candidate | None = None
         for round_no in range(MAX_REPAIR_ROUNDS + 1):

@@ -322,3 +322,27 @@ async def test_an_outside_fact_in_a_realistic_draft_is_caught(engine, llm, sampl
     flagged = {i["text"] for i in result.report["fidelity"]["issues"]}
     assert {"Kiev", "Volodymyr Zelensky"} & flagged
     assert "Nom absent de la dépêche" in llm.requests[1]["messages"][-1]["content"]
+
+
+async def test_an_english_dispatch_becomes_a_french_article_without_false_alarms(engine, llm):
+    source = (ROOT / "tests" / "fixtures" / "dispatch_en.txt").read_text(encoding="utf-8")
+    paragraph = ("À la Maison-Blanche, Jens Stoltenberg a affirmé que l’Ukraine fait des progrès dans son offensive "
+                 "contre la Russie. Le secrétaire général de l’OTAN s’exprimait dans le Bureau ovale. Selon lui, les "
+                 "Ukrainiens avancent. Le département d’État a par ailleurs annoncé 325 millions de dollars de "
+                 "munitions et d’armes lourdes. Vladimir Poutine a ordonné l’invasion en février 2022.")
+    draft = {
+        "focus_keyword": "OTAN Ukraine", "title": "OTAN Ukraine : Stoltenberg salue les progrès ukrainiens face à la Russie",
+        "meta_title": "OTAN Ukraine : Stoltenberg salue les progrès ukrainiens",
+        "meta_description": "OTAN Ukraine : à la Maison-Blanche, Jens Stoltenberg a assuré à Joe Biden que l’offensive "
+                            "ukrainienne progresse avant le sommet de Vilnius.",
+        "secondary_keywords": ["Stoltenberg"], "keyword_suggestions": ["sommet de Vilnius", "Joe Biden", "aide à l’Ukraine"],
+        "lead": "L’OTAN et l’Ukraine avancent ensemble : Jens Stoltenberg a dit mardi à Joe Biden que l’offensive "
+                "ukrainienne progresse.",
+        "sections": [{"heading": h, "body": paragraph} for h in
+                     ("L’OTAN salue l’Ukraine", "Les États-Unis en soutien", "OTAN et Ukraine à Vilnius", "L’Ukraine et la Russie")],
+    }
+    llm.script(Reply(draft))
+    result = await engine.rewrite(source, min_words=150)
+    assert result.usage.llm_calls == 1, llm.requests[-1]["messages"][-1]["content"][:600]
+    # NATO vouches for OTAN, White House for Maison-Blanche, State Department for département d’État.
+    assert result.report["fidelity"] == {"ok": True, "issues": []}
