@@ -50,14 +50,14 @@ class BotProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
-    def start(self, timeout: float = 20) -> "BotProcess":
+    def start(self, timeout: float = 20, ready=None) -> "BotProcess":
         self.proc = subprocess.Popen([sys.executable, "bot.py", "--role", self.role], cwd=ROOT, env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"bot {self.role} exited:\n{self.output()}")
-            if self.ready():
+            if (ready or self.ready)():
                 return self
             time.sleep(0.05)
         raise RuntimeError(f"bot {self.role} not ready:\n{self.output()}")

@@ -28,6 +28,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from typing import Any, Callable, Optional
 
 from aiohttp import web
@@ -471,6 +472,7 @@ class FakeSlack:
         try:
             app = web.Application(client_max_size=64 * 1024 * 1024)
             app.router.add_route("*", "/api/{method}", self._handle_api)
+            app.router.add_get("/socket-mode", self._handle_socket)
             app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
             app.router.add_post("/commands/{team}/{channel}/{user}/{message_ts}/{n}",
                                 self._handle_response_url)
@@ -799,6 +801,10 @@ class FakeSlack:
             parse_error: Optional[_ApiError] = exc
         else:
             parse_error = None
+        if method == "apps.connections.open":  # Socket Mode: authenticated by the app-level token
+            if not (token or "").startswith("xapp-"):
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": f"ws://{self.root_url.split('://', 1)[1]}/socket-mode"})
         with self._lock:
             failure = self._take_failure(method)
             if failure is not None:
@@ -825,6 +831,42 @@ class FakeSlack:
                     body["response_metadata"] = {"messages": exc.messages}
             self._record(method, args, body, 200)
         return web.json_response(body)
+
+    # ---------------------------------------------------------------- Socket Mode
+
+    async def _handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode WebSocket: hello, then envelopes the app must ack by envelope_id."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.__dict__.setdefault("_sockets", []).append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": self.app_id}, "debug_info": {"host": "fake"}})
+        async for msg in ws:
+            if msg.type == web.WSMsgType.TEXT:
+                data = json.loads(msg.data)
+                waiter = self.__dict__.setdefault("_socket_acks", {}).pop(data.get("envelope_id"), None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(data)
+        self._sockets.remove(ws)
+        return ws
+
+    def socket_connected(self) -> bool:
+        return bool(self.__dict__.get("_sockets"))
+
+    def socket_send(self, envelope_type: str, payload: dict, *, timeout: float = 5.0) -> tuple[dict, float]:
+        """Send one envelope over Socket Mode as Slack does; returns (the app's ack, seconds to ack)."""
+        async def send():
+            envelope_id = str(uuid.uuid4())
+            waiter = self._loop.create_future()
+            self.__dict__.setdefault("_socket_acks", {})[envelope_id] = waiter
+            started = time.monotonic()
+            await self._sockets[-1].send_json({"envelope_id": envelope_id, "type": envelope_type,
+                                               "payload": payload, "accepts_response_payload":
+                                               envelope_type != "events_api", "retry_attempt": 0,
+                                               "retry_reason": ""})
+            ack = await asyncio.wait_for(waiter, timeout)
+            return ack, time.monotonic() - started
+        return asyncio.run_coroutine_threadsafe(send(), self._loop).result(timeout + 1)
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]

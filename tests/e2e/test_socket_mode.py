@@ -1,0 +1,33 @@
+"""Socket Mode (SLACK_APP_TOKEN set) without Redis: the newcomer's setup, one process."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.harness import BotProcess, bot_env
+
+from .conftest import article_messages, button_labels
+
+
+@pytest.fixture(scope="module")
+def socket_bot():
+    with FakeSlack() as slack, FakeOpenAI() as llm:
+        env = bot_env(slack=slack, openai=llm, redis_url=None, SLACK_APP_TOKEN="xapp-test")
+        env.pop("SLACK_SIGNING_SECRET")  # not needed in Socket Mode
+        proc = BotProcess("all", env).start(ready=slack.socket_connected)
+        yield slack, llm, proc
+        proc.stop()
+
+
+def test_slash_command_over_socket_mode_in_memory_mode(socket_bot, sample_text):
+    slack, llm, proc = socket_bot
+    assert "REDIS_URL n’est pas défini" in proc.output()  # the newcomer is warned
+    payload = {"command": "/seo-fr", "text": sample_text.split("\n", 1)[1], "user_id": "U1", "user_name": "x",
+               "channel_id": "C500", "channel_name": "redaction", "team_id": "T1", "trigger_id": "trig.0.1",
+               "response_url": slack.response_url("C500", "U1"), "api_app_id": "A1"}
+    ack, seconds = slack.socket_send("slash_commands", payload)
+    assert "envelope_id" in ack and seconds < 3
+    parent = slack.wait_for(lambda s: s.messages("C500"), timeout=10)[0]
+    article = slack.wait_for(lambda s: article_messages(s, "C500", parent["ts"]), timeout=30)[0]
+    assert button_labels(article) == ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter"]
