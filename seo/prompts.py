@@ -1,8 +1,9 @@
 """Prompts, in French, as a senior web editor would brief a journalist.
 
 The system prompt is static and always first, so providers can cache it. The
-user message is built from marked sections; the dispatch is fenced as data
-between <depeche> tags so that instructions written inside it are not obeyed.
+user message is built from marked sections, the dispatch first (a cacheable prefix for the
+draft, its repairs and revisions); the dispatch is fenced as data between <depeche> tags so
+that instructions written inside it are not obeyed.
 """
 from __future__ import annotations
 
@@ -63,16 +64,16 @@ def _length_section(min_words: int, target: int | None) -> str:
 
 def _user_message(task: str, dispatch: Dispatch, *, min_words: int, target: int | None,
                   keyword: str | None, article: Article | None) -> str:
-    parts = ["## Tâche", task.strip()]
+    # The dispatch comes first: with the system prompt and the schema it forms a prefix shared
+    # by the draft, its repairs and every revision of the article, which providers cache.
+    fenced = re.sub(r"<\s*/?\s*depeche\s*>", "", dispatch.text, flags=re.I)  # no closing the fence from inside
+    parts = ["## Dépêche source", f"<depeche>\n{fenced}\n</depeche>", "## Tâche", task.strip()]
     if keyword:
         parts += ["## Mot-clé principal imposé", keyword.strip()]
     parts += ["## Longueur", _length_section(min_words, target)]
     if article is not None:
         current = article.model_dump(exclude={"slug", "credit"})
         parts += ["## Article actuel (JSON)", json.dumps(current, ensure_ascii=False)]
-    # A dispatch cannot close the fence itself.
-    fenced = re.sub(r"<\s*/?\s*depeche\s*>", "", dispatch.text, flags=re.I)
-    parts += ["## Dépêche source", f"<depeche>\n{fenced}\n</depeche>"]
     return "\n".join(parts)
 
 

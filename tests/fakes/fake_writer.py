@@ -898,7 +898,8 @@ _OFFENDING = re.compile(
 def _obey_repair_list(request_json: dict, current: dict) -> dict | None:
     """As a good model would: drop what the repair list names, rewrite a non-French article."""
     users = [m for m in request_json.get("messages") or [] if m.get("role") == "user"]
-    task = (_message_text(users[-1]) if users else "").split("## Dépêche source")[0]
+    user = _message_text(users[-1]) if users else ""
+    task = user.split("</depeche>")[-1].split("## Article actuel")[0]
     if "pas en français" in task:
         return None
     bad = [_fold(_norm_apos(m.group(1).strip(" «»\u00a0"))) for m in _OFFENDING.finditer(task)]
