@@ -151,6 +151,22 @@ async def main(role: str) -> int:
     return 0
 
 
+class _OutageOneLiner(logging.Filter):
+    """While Redis is unreachable, saq and asyncio log a 60-line traceback per job and per second;
+    one line per event says it all (the job is retried once Redis is back)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            from redis.exceptions import ConnectionError as RConnErr, TimeoutError as RTimeout
+
+            exc = record.exc_info[1]
+            if isinstance(exc, (RConnErr, RTimeout, ConnectionRefusedError)):
+                record.msg = f"{record.getMessage()} [Redis injoignable : {type(exc).__name__}: {exc}]"
+                record.args = None
+                record.exc_info = record.exc_text = None
+        return True
+
+
 def cli() -> int:
     load_dotenv()
     parser = argparse.ArgumentParser(description="Bot Slack de réécriture SEO en français")
@@ -158,7 +174,9 @@ def cli() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "aiohttp.access"):
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_OutageOneLiner())
+    for noisy in ("httpx", "httpcore", "httpx2", "httpcore2", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return asyncio.run(main(args.role))
 

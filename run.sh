@@ -21,6 +21,27 @@ setup() {  # $1: requirements file
     fi
 }
 
+audit() {  # known vulnerabilities in the pinned runtime deps: fails on a finding, warns if it cannot tell
+    local out rc=0
+    out=$(timeout 180 "$VENV/bin/pip-audit" -r requirements.txt --progress-spinner off 2>&1) || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        local skipped
+        skipped=$(grep -c "could not be audited" <<<"$out" || true)
+        if [ "$skipped" -gt 0 ]; then
+            echo "pip-audit : AVERTISSEMENT, $skipped paquets n’ont pas pu être vérifiés (base de vulnérabilités sans ces versions ou injoignable)." >&2
+        else
+            echo "pip-audit : aucune vulnérabilité connue." >&2
+        fi
+    elif grep -qiE "^Found [0-9]+ known vulnerabilit" <<<"$out"; then
+        echo "$out" >&2
+        echo "pip-audit : vulnérabilités connues dans requirements.txt, mettez les versions à jour." >&2
+        exit 1
+    else
+        echo "pip-audit : AVERTISSEMENT, audit impossible (base de vulnérabilités injoignable ?) :" >&2
+        tail -n 3 <<<"$out" >&2
+    fi
+}
+
 case "${1:-sample}" in
     sample)
         setup requirements.txt
@@ -45,6 +66,7 @@ case "${1:-sample}" in
     test)
         setup requirements-dev.txt
         shift
+        audit
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     bench)

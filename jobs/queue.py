@@ -8,7 +8,9 @@ Jobs are idempotent (see jobs/runner.py): a re-run never posts twice.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
@@ -16,9 +18,16 @@ from .spec import JobSpec
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_EVERY = 5  # seconds between job.update() calls
-HEARTBEAT_TIMEOUT = 20  # a job silent for this long is considered dead and retried
-SWEEP_EVERY = 5
+
+def _seconds(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return max(minimum, int(raw)) if raw else default
+
+
+# A job silent for this long is considered dead and retried (whole seconds: saq and Redis want ints).
+HEARTBEAT_TIMEOUT = _seconds("SEO_HEARTBEAT_TIMEOUT", 20, 2)
+HEARTBEAT_EVERY = HEARTBEAT_TIMEOUT / 4  # seconds between job.update() calls
+SWEEP_EVERY = _seconds("SEO_SWEEP_EVERY", 5, 1)
 RETRIES = 6
 
 Handler = Callable[[JobSpec], Awaitable[None]]
@@ -78,9 +87,19 @@ class LocalQueue:
 
 class SaqQueue:
     def __init__(self, redis_url: str, *, job_timeout: int = 900, name: str = "seo-fr"):
-        from saq import Queue
+        import redis.asyncio as aioredis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import ExponentialBackoff
+        from redis.exceptions import ConnectionError as RConnErr, TimeoutError as RTimeout
+        from saq.queue.redis import RedisQueue
 
-        self.queue = Queue.from_url(redis_url, name=name)
+        # saq's own client has no retry: after a Redis restart the first command on each pooled
+        # connection failed ("Connection closed by server") and a user was told the queue was down
+        # while it was back. No socket_timeout: the worker blocks on BLMOVE.
+        client = aioredis.Redis.from_url(
+            redis_url, socket_connect_timeout=2, health_check_interval=10,
+            retry=Retry(ExponentialBackoff(cap=1, base=0.05), 3), retry_on_error=[RConnErr, RTimeout])
+        self.queue = RedisQueue(client, name=name)
         self.job_timeout = job_timeout
         self._connected = False
 
@@ -125,6 +144,12 @@ class SaqQueue:
                 await handler(JobSpec.model_validate(spec))
             finally:
                 beater.cancel()
+
+        # saq's sweep aborts a stuck job, then waits up to 5 s (per job, one after the other) for
+        # its worker to acknowledge before re-queueing it. Our workers die by SIGKILL or OOM, and
+        # never answer: a worker killed in turn during that wait left the job off every list,
+        # lost. Jobs are idempotent with a run claim (jobs/runner.py), so re-queue at once.
+        self.queue.sweep = functools.partial(type(self.queue).sweep, self.queue, abort=None)
 
         # saq calls sweep(SWEEP_EVERY): its lock lasts one period, so some worker sweeps each period.
         worker = Worker(self.queue, functions=[("run_job", run_job)], concurrency=concurrency,

@@ -19,6 +19,7 @@ from seo.errors import InputError, LLMError
 from seo.pipeline import Engine, Result
 
 from .publisher import ChannelUnavailable, Publisher, slack_error
+from .queue import HEARTBEAT_TIMEOUT
 from .settings import BotSettings
 from .spec import JobSpec
 from .state import ArticleRecord, State
@@ -26,12 +27,9 @@ from .state import ArticleRecord, State
 log = logging.getLogger(__name__)
 
 # A run's claim expires this long after its worker died: shorter than the queue's heartbeat
-# timeout, so the retry that follows a crash finds it free.
-RUN_TTL = 15.0
-
-
-class AlreadyRunning(Exception):
-    pass
+# timeout (15 s for the default 20 s), so the retry that follows a crash finds it free.
+RUN_TTL = HEARTBEAT_TIMEOUT * 0.75
+assert RUN_TTL < HEARTBEAT_TIMEOUT
 
 
 class JobRunner:
@@ -46,10 +44,14 @@ class JobRunner:
             log.info("job %s already done: nothing to do", spec.id)
             return
         token = secrets.token_hex(8)
-        if not await self.state.claim_run(spec.id, token, RUN_TTL):
-            # Another live run has it (a sweep race): fail this attempt so the queue retries it
-            # later; by then the other run is done, or dead and its claim expired.
-            raise AlreadyRunning(spec.id)
+        while not await self.state.claim_run(spec.id, token, RUN_TTL):
+            # Another live run has it (saq's sweep can start a job that is just starting): wait
+            # until it is done, or dead and its claim expired. (Raising instead made saq log a
+            # traceback and retry with a growing delay.)
+            await asyncio.sleep(RUN_TTL / 3)
+            if await self.state.job_get(spec.id, "done"):
+                log.info("job %s done by another run", spec.id)
+                return
         keeper = asyncio.create_task(self._keep(spec.id, token))
         await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
         try:
@@ -174,6 +176,8 @@ class JobRunner:
 
     async def _failed(self, spec: JobSpec, status_ts: str, message: str) -> None:
         await self.state.job_set(spec.id, "spec", spec.model_dump_json())
+        # Free the thread before the Réessayer button shows: a quick click was answered "busy".
+        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         msg = blocks.error_message(message, retry_value=spec.id)
         await self.publisher.post_once(spec.id, "error", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(

@@ -8,6 +8,7 @@ into an LLMError with a French message.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -66,6 +67,12 @@ def strict_schema(model: type[BaseModel]) -> dict:
 
     walk(schema)
     return schema
+
+
+@functools.lru_cache(maxsize=None)
+def _request_schema(model: type[BaseModel]) -> dict:
+    """strict_schema, built once per model (pydantic takes ~1 ms per call); never mutated."""
+    return strict_schema(model)
 
 
 class _BadReply(Exception):
@@ -136,7 +143,7 @@ class LLMClient:
         """One logical call returning a validated `model`; a malformed reply is retried once."""
         response_format = {
             "type": "json_schema",
-            "json_schema": {"name": name, "strict": True, "schema": strict_schema(model)},
+            "json_schema": {"name": name, "strict": True, "schema": _request_schema(model)},
         }
         last_problem = ""
         for attempt in range(2):

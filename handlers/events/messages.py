@@ -45,9 +45,11 @@ def register(app, svc: Services) -> None:
         await _handle(event, client, context, svc, mentioned=False)
 
 
-async def _say(client, channel: str, thread_ts: str, text: str) -> None:
+async def _say(client, channel: str, thread_ts: str, text: str | dict) -> None:
+    """A notice in the thread; `text` may be a ready message ({"text", "blocks"})."""
+    msg = text if isinstance(text, dict) else blocks.notice_message(text)
     try:
-        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **blocks.notice_message(text))
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **msg)
     except SlackApiError as exc:
         log.warning("cannot answer in thread: %s", slack_error(exc))
 
@@ -95,7 +97,8 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
         if watched and not (is_dm or mentioned) and len(text.split()) < MIN_WORDS:
             return  # ordinary chat in a watched channel, not a dispatch
         if (is_dm or mentioned) and (not text or len(text.split()) < 8):
-            await _say(client, channel, ts, blocks.help_blocks(bot_user_id=bot_user_id)["text"])
+            # The whole help, not just its title (the fallback text).
+            await _say(client, channel, ts, blocks.help_blocks(bot_user_id=bot_user_id))
             return
     except queue_errors():
         await _say(client, channel, thread_ts or ts, UNAVAILABLE)

@@ -243,3 +243,19 @@ def dispatch_of(sample_text: str) -> str:
 
 def settle(seconds: float = 1.0) -> None:
     time.sleep(seconds)
+
+
+@pytest.fixture(scope="module")
+def shared(slack, llm):
+    """One web and one worker for a whole module (a private Redis), for tests that do not kill
+    anything. Logs are checked at the end of the module."""
+    server = RedisServer(appendonly=True).start()
+    c = Cluster(slack, llm, server, OPENAI_TIMEOUT=2)
+    c.web()
+    c.worker()
+    yield c
+    alive = [p.role for p in c.alive()]
+    c.stop()
+    server.stop()
+    assert alive == ["web", "worker"], "a bot process died during the module"
+    assert_clean_logs(c.logs())

@@ -100,6 +100,7 @@ def test_web_killed_while_jobs_run_jobs_still_post_and_new_web_serves(cluster, s
     for ch in channels:
         assert command(bot.url, slack, ch, dispatch_of(sample_text))[0] == 200
     threads = {ch: wait_parent(slack, ch)["ts"] for ch in channels}
+    _wait(lambda: llm.in_flight >= 2, 10, "both jobs drafting")
     bot.restart_web()  # SIGKILL the web process, start a new one on the same port
     llm.latency = 0.0
     for ch, ts in threads.items():

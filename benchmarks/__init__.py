@@ -1,0 +1,7 @@
+"""Benchmarks (not tests): `python -m benchmarks [--quick] [--only NAME,...]`.
+
+Groups: micro (in-process: analysis, engine cost, LLM calls and tokens, prompt caching),
+service (real web + worker processes: ack, first message, end-to-end ratio, throughput,
+memory), load (issue 6: 50 commands + 200 events, one web, two workers).
+Results: a table on stdout and benchmarks/results.json (git-ignored); see RESULTS.md.
+"""

@@ -1,0 +1,108 @@
+"""Slack pushes back: rate limits on posting and updating, a huge article, a channel that
+disappears under a running job."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.fakes import slack_requests as sr
+from tests.fakes.fake_writer import write
+from tests.fakes.openai_server import Reply
+
+from .conftest import (
+    article_messages, command, dispatch_of, duplicate_parts, versions_posted, wait_articles, wait_parent,
+)
+
+BAD_SLACK_ERRORS = {"msg_too_long", "invalid_blocks", "msg_blocks_too_long", "invalid_blocks_format", "no_text"}
+
+
+def _wait_drafting(llm):
+    deadline = time.monotonic() + 10
+    while llm.in_flight < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert llm.in_flight >= 1
+
+
+def test_ratelimited_post_and_update_are_retried_after_retry_after(shared, slack, llm, channel, sample_text):
+    llm.latency = 1.0
+    assert command(shared.url, slack, channel, dispatch_of(sample_text))[0] == 200
+    thread = wait_parent(slack, channel)["ts"]
+    _wait_drafting(llm)
+    slack.fail("chat.postMessage", "ratelimited", retry_after=1, times=2)
+    slack.fail("chat.update", "ratelimited", retry_after=1, times=2)
+    wait_articles(slack, channel, thread, timeout=30)
+    time.sleep(0.5)
+    assert versions_posted(slack, channel, thread) == {1: 1}
+    for method in ("chat.postMessage", "chat.update"):
+        calls = slack.calls(method)
+        limited = [c for c in calls if c["status"] == 429]
+        assert len(limited) == 2, method
+        after = [c for c in calls if c["ok"] and c["ts"] > limited[0]["ts"]]
+        assert after and after[0]["ts"] - limited[0]["ts"] >= 0.9  # Retry-After honoured
+    status = slack.messages(channel, thread, include_parent=False)[0]
+    assert "Version 1 publiée" in status["text"]
+
+
+def _huge_dispatch(sample_text: str, size: int = 59_000) -> str:
+    base = dispatch_of(sample_text)
+    paras = [p for p in base.split("\n") if p.strip()]
+    out, i = [], 0
+    while len("\n\n".join(out)) < size - 600:
+        out.append(paras[i % len(paras)])
+        i += 1
+    return "\n\n".join(out)[:size]
+
+
+def _long_article(request_json):
+    art = write(request_json)
+    extra = []
+    for k in range(5):
+        for s in art["sections"]:
+            extra.append({"heading": f"{s['heading']} ({k + 2})", "body": s["body"]})
+    art["sections"] = art["sections"] + extra
+    return art
+
+
+def test_huge_dispatch_and_long_article_are_split_never_refused(shared, slack, llm, channel, sample_text):
+    dm = "D" + channel[1:]
+    slack.set_channel(dm, is_im=True)
+    text = _huge_dispatch(sample_text)
+    assert 55_000 < len(text) <= 60_000
+    llm.default = _long_article
+    msg = slack.add_message(dm, text, user="U5")
+    event = sr.message_event(text, channel=dm, user="U5", ts=msg["ts"], channel_type="im")
+    assert sr.send(shared.url, *sr.event_callback(event))[0] == 200
+    wait_articles(slack, dm, msg["ts"], timeout=40)
+    parts = [m for m in slack.messages(dm, msg["ts"], include_parent=False) if m.get("metadata")]
+    assert len(parts) >= 3  # status + an article in two messages or more
+    errors = {c["error"] for c in slack.calls() if not c["ok"]}
+    assert not errors & BAD_SLACK_ERRORS, errors
+    assert not [t for t in slack.long_texts if t["channel"] == dm]
+    assert versions_posted(slack, dm, msg["ts"]) == {1: 1}
+
+
+@pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found", "is_archived"])
+def test_channel_lost_during_a_job_ends_it_cleanly_with_a_dm_and_the_next_job_runs(
+        shared, slack, llm, channel, sample_text, error):
+    user = "U" + channel[1:]
+    llm.latency = 1.0
+    assert command(shared.url, slack, channel, dispatch_of(sample_text), user=user)[0] == 200
+    thread = wait_parent(slack, channel)["ts"]
+    _wait_drafting(llm)
+    if error == "not_in_channel":
+        slack.set_channel(channel, member=False)
+    elif error == "is_archived":
+        slack.set_channel(channel, archived=True)
+    else:
+        slack.set_channel(channel, exists=False)
+    dm = slack.wait_for(lambda s: s.messages("D" + user[1:]), timeout=20)
+    assert "Je ne peux pas publier" in dm[-1]["text"] and error in dm[-1]["text"]
+    if error != "channel_not_found":
+        assert article_messages(slack, channel, thread) == []
+    # The worker is fine and takes the next job.
+    llm.latency = 0.0
+    nxt = channel + "N"
+    assert command(shared.url, slack, nxt, dispatch_of(sample_text))[0] == 200
+    wait_articles(slack, nxt, wait_parent(slack, nxt)["ts"], timeout=30)
+    assert duplicate_parts(slack) == []
