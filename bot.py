@@ -27,7 +27,11 @@ def _web_client(settings):
     )
     from slack_sdk.web.async_client import AsyncWebClient
 
-    kwargs = {"token": settings.bot_token, "timeout": 15}
+    import aiohttp
+
+    # One pooled session: slack_sdk otherwise opens a new session (and connection) per call.
+    kwargs = {"token": settings.bot_token, "timeout": 15,
+              "session": aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
     client = AsyncWebClient(**kwargs)
@@ -85,7 +89,12 @@ async def run_web(app, settings, stop: asyncio.Event) -> None:
         return
     from aiohttp import web
 
+    from handlers.pacing import fast_ack, track_requests
+
     web_app = app.web_app(path="/slack/events")
+    # Acks first: signed commands, clicks and events are answered before Bolt runs them.
+    web_app.middlewares.append(track_requests)
+    web_app.middlewares.append(fast_ack(app, settings.signing_secret))
 
     async def health(_request):
         return web.Response(text="ok")

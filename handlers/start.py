@@ -13,6 +13,7 @@ from seo.cleaning import clean
 from seo.errors import InputError
 
 from . import blocks
+from .pacing import after_acks
 from .replies import BUSY, UNAVAILABLE, invite_hint, queue_errors
 from .services import Services
 
@@ -42,6 +43,7 @@ async def _post_parent(client: AsyncWebClient, channel: str, user: str, source: 
 async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: str, channel: str, user: str,
                         source: str, keyword: str | None = None, thread_ts: str | None = None) -> Started:
     """Validate, post the parent (if no thread yet) and the status message, then enqueue."""
+    await after_acks()
     try:
         cleaned = clean(source)  # cheap, no LLM: refuse unusable input at once, in French
     except InputError as exc:

@@ -7,6 +7,7 @@ metadata (job id and part), and the thread is searched before posting again.
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -95,6 +96,19 @@ class Publisher:
         except SlackApiError as exc:
             log.warning("chat.update failed: %s", slack_error(exc))
             return False
+
+    async def assistant_status(self, channel: str, thread_ts: str, status: str) -> None:
+        """assistant.threads.setStatus, where Slack has it (assistant threads in DMs); best effort."""
+        if getattr(self, "_no_assistant", False):
+            return
+        try:
+            plain = re.sub(r":[a-z0-9_+'-]+:\s*", "", status).strip()  # no emoji codes there
+            await self.client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts,
+                                                          status=plain[:50])
+        except SlackApiError as exc:
+            if slack_error(exc) in ("unknown_method", "missing_scope", "not_allowed_token_type"):
+                self._no_assistant = True  # this app or workspace has no assistant threads
+            log.info("assistant.threads.setStatus unavailable: %s", slack_error(exc))
 
     async def tell_user(self, user: str, text: str) -> None:
         """A direct message, for when the channel itself cannot be reached."""

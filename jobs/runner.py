@@ -32,6 +32,10 @@ RUN_TTL = HEARTBEAT_TIMEOUT * 0.75
 assert RUN_TTL < HEARTBEAT_TIMEOUT
 
 
+# Steps that take a few milliseconds: the status line skips them.
+_INSTANT_STEPS = {"cleaning", "finishing"}
+
+
 class JobRunner:
     def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings):
         self.engine = engine
@@ -86,8 +90,12 @@ class JobRunner:
             await self.state.job_set(spec.id, "status_ts", status_ts)
 
         async def progress(step: str, detail: str | None = None) -> None:
+            if step in _INSTANT_STEPS:
+                return  # replaced within milliseconds: not worth a Slack call
             msg = blocks.status_message(step, detail=detail)
             await self.publisher.update(spec.channel, status_ts, **msg)
+            if spec.channel.startswith("D"):  # an assistant thread in a DM shows it natively
+                await self.publisher.assistant_status(spec.channel, spec.thread_ts, msg["text"])
 
         record = await self.state.article(spec.article_id)
         if record is None:

@@ -27,7 +27,7 @@ class BotSettings:
     allowed_channels: frozenset[str] = frozenset()
     allowed_users: frozenset[str] = frozenset()
     retention_days: int = 30
-    worker_concurrency: int = 50
+    worker_concurrency: int = 100
     job_timeout: int = 900
 
     @classmethod
@@ -44,7 +44,7 @@ class BotSettings:
             allowed_channels=_list("SEO_ALLOWED_CHANNELS"),
             allowed_users=_list("SEO_ALLOWED_USERS"),
             retention_days=_int("SEO_RETENTION_DAYS", 30),
-            worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 50),
+            worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 100),
             job_timeout=_int("SEO_JOB_TIMEOUT", 900),
         )
 

@@ -10,6 +10,7 @@ from jobs.publisher import slack_error
 from jobs.submit import Outcome
 
 from .. import blocks
+from ..pacing import after_acks
 from ..replies import BUSY, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors
 from ..services import Services
 from .common import click_context, parse_value, whisper
@@ -61,6 +62,7 @@ def register(app, svc: Services) -> None:
 
 
 async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> None:
+    await after_acks()
     user, channel, _ = click_context(body)
     if not svc.settings.allowed(user, channel):
         await whisper(client, body, NOT_ALLOWED)

@@ -12,7 +12,8 @@ from .test_slack_flows import dispatch, parent_of, run_command, wait_articles
 
 def open_settings(bot, slack, channel):
     run_command(bot, slack, channel, "réglages")
-    return slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_settings_modal"])[-1]
+    return slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_settings_modal"
+                                     and channel in v.get("private_metadata", "")])[-1]
 
 
 def test_settings_out_of_range_are_refused_under_the_field(bot, slack, channel):

@@ -57,7 +57,8 @@ def test_slash_command_posts_parent_then_article_in_its_thread(bot, slack, llm, 
 
 def test_slash_command_alone_opens_the_modal_whose_submission_starts_a_rewrite(bot, slack, channel, sample_text):
     run_command(bot, slack, channel, "")
-    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_dispatch_modal"])[-1]
+    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_dispatch_modal"
+                                                and channel in v.get("private_metadata", "")])[-1]
     short = dispatch(sample_text)[:2900].rsplit(" ", 1)[0]
     body, headers = sr.view_submission(view, {"dispatch": {"dispatch_input": short},
                                               "keyword": {"keyword_input": "Stoltenberg"}})
@@ -70,7 +71,8 @@ def test_slash_command_alone_opens_the_modal_whose_submission_starts_a_rewrite(b
 
 def test_modal_refuses_a_ten_word_dispatch_under_the_field(bot, slack, channel):
     run_command(bot, slack, channel, "")
-    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_dispatch_modal"])[-1]
+    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_dispatch_modal"
+                                                and channel in v.get("private_metadata", "")])[-1]
     body, headers = sr.view_submission(view, {"dispatch": {"dispatch_input": "un deux trois quatre cinq six sept huit neuf dix"}})
     status, resp, _ = sr.send(bot.url, body, headers)
     answer = json.loads(resp)
@@ -169,6 +171,9 @@ def test_dm_dispatch_is_answered_in_its_thread(bot, slack, sample_text):
     assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
     article = wait_articles(slack, dm, msg["ts"])[0]
     assert word_count_of(article) >= 700
+    shown = [c["args"]["status"] for c in slack.calls("assistant.threads.setStatus")
+             if c["args"].get("channel_id") == dm]
+    assert any("Rédaction" in s for s in shown)  # the assistant-thread status, where Slack has it
 
 
 def test_mention_with_a_dispatch_is_rewritten_once_despite_two_events(bot, slack, llm, channel, sample_text):
