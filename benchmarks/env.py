@@ -297,8 +297,10 @@ async def wait_articles(slack: FakeSlack, n: int, timeout: float) -> float:
 
 def _count_fast(slack: FakeSlack) -> int:
     # Cheap poll: article posts carry the buttons; parse each call once.
-    cache = slack.__dict__.setdefault("_bench_seen", {"i": 0, "n": 0})
+    cache = slack.__dict__.setdefault("_bench_seen", {"i": 0, "n": 0, "list": None})
     with slack._lock:
+        if cache["list"] is not slack._calls:  # slack.reset() started a new record
+            cache.update(i=0, n=0, list=slack._calls)
         calls = slack._calls[cache["i"]:]
         cache["i"] += len(calls)
     cache["n"] += sum(1 for c in calls if c["ok"] and c["method"] == "chat.postMessage" and is_article_post(c["args"]))

@@ -43,7 +43,7 @@ class RedisKV:
         from redis.exceptions import ConnectionError as RConnErr, TimeoutError as RTimeout
 
         self.redis = aioredis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2,
+            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, max_connections=1000,
             health_check_interval=10, retry=Retry(ExponentialBackoff(cap=1, base=0.05), 3),
             retry_on_error=[RConnErr, RTimeout],
         )

@@ -96,8 +96,10 @@ class SaqQueue:
         # saq's own client has no retry: after a Redis restart the first command on each pooled
         # connection failed ("Connection closed by server") and a user was told the queue was down
         # while it was back. No socket_timeout: the worker blocks on BLMOVE.
+        # Each of a worker's concurrent slots blocks a connection on BLMOVE while it waits for a
+        # job, and heartbeats and the sweep need more: redis-py's default pool of 100 ran dry.
         client = aioredis.Redis.from_url(
-            redis_url, socket_connect_timeout=2, health_check_interval=10,
+            redis_url, socket_connect_timeout=2, health_check_interval=10, max_connections=2000,
             retry=Retry(ExponentialBackoff(cap=1, base=0.05), 3), retry_on_error=[RConnErr, RTimeout])
         self.queue = RedisQueue(client, name=name)
         self.job_timeout = job_timeout
