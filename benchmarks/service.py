@@ -12,6 +12,7 @@ import json
 import time
 import urllib.request
 
+from jobs.settings import BotSettings
 from seo.article import Draft
 from seo.cleaning import clean
 from seo.llm import strict_schema
@@ -170,12 +171,13 @@ async def _run(quick: bool) -> list[dict]:
 
         stack.llm.ctl.latency = lat_thr
         thr = await _phase_throughput(stack, n_thr, text)
-        waves = -(-n_thr // 50)  # SEO_WORKER_CONCURRENCY=50
+        per_wave = BotSettings().worker_concurrency  # SEO_WORKER_CONCURRENCY's default
+        waves = -(-n_thr // per_wave)
         ideal = waves * lat_thr
         rows.append({
             "id": "worker_throughput",
             "figure": f"one worker, {n_thr} jobs at {lat_thr:g} s LLM latency: first command → last article "
-                      f"(floor {ideal:g} s: concurrency 50)",
+                      f"(floor {ideal:g} s: concurrency {per_wave})",
             "value": f"{thr['seconds']:.1f} s ({thr['done']}/{n_thr} done, {thr['duplicates']} duplicates; CPU per "
                      f"job: worker {thr['cpu_ms_per_job']['worker']:.0f} ms, web {thr['cpu_ms_per_job']['web']:.0f} ms)",
             "target": "≤ 25 s" if not quick else "quick run: n/a",
