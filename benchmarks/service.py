@@ -19,7 +19,7 @@ from seo.llm import strict_schema
 from seo.prompts import draft_messages
 from tests.fakes import slack_requests as sr
 
-from .env import (Posts, RssSampler, Stack, cpu_seconds, hwm_mb, pct, reset_counter, rss_mb, sample_dispatch, send_all,
+from .env import (Posts, RssSampler, Stack, cpu_seconds, hwm_mb, reset_counter, rss_mb, sample_dispatch, send_all,
                   summary, wait_articles)
 
 _seq = iter(range(1, 10**6))

@@ -11,9 +11,9 @@ from jobs.submit import Outcome
 
 from .. import blocks
 from ..pacing import after_acks
-from ..replies import BUSY, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import click_context, parse_value, whisper
+from .common import allowed_click, delivery_key, parse_value, whisper
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,8 @@ def register(app, svc: Services) -> None:
     @app.action(blocks.ACTION_CHANGE_KEYWORD)
     async def change_keyword(ack, body, action, client):
         await ack()
-        user, channel, _ = click_context(body)
-        if not svc.settings.allowed(user, channel):
-            await whisper(client, body, NOT_ALLOWED)
+        who = await allowed_click(svc, client, body)
+        if who is None:
             return
         parsed = parse_value(action.get("value", ""))
         try:
@@ -63,31 +62,30 @@ def register(app, svc: Services) -> None:
 
 async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> None:
     await after_acks()
-    user, channel, _ = click_context(body)
-    if not svc.settings.allowed(user, channel):
-        await whisper(client, body, NOT_ALLOWED)
+    who = await allowed_click(svc, client, body)
+    if who is None:
         return
+    user, channel, _ = who
     parsed = parse_value(action.get("value", ""))
     if parsed is None:
         return
     article_id, version = parsed
     try:
-        if not await svc.state.first_delivery(f"click:{body.get('trigger_id') or action.get('action_ts')}"):
+        if not await svc.state.first_delivery(delivery_key(body, action)):
             return
         if kind == "shorten":
             data = await svc.state.version(article_id, version)
             if data is None:
                 await whisper(client, body, EXPIRED)
                 return
-            min_words = ((await svc.state.channel_settings(data.get("channel", channel) or channel)).get("min_words")
-                         or svc.settings.min_words)
+            min_words = (await svc.state.channel_settings(channel)).get("min_words") or svc.settings.min_words
             words = data["report"]["word_count"]
             if words <= min_words * 1.05:
                 await whisper(client, body, f"Cette version compte {words} mots, déjà au plus près du minimum de "
                                             f"{min_words} : impossible de la raccourcir davantage.")
                 return
         outcome = await svc.submitter.new_version(
-            delivery_key=f"click:{body.get('trigger_id') or action.get('action_ts')}", article_id=article_id,
+            delivery_key=delivery_key(body, action), article_id=article_id,
             kind=kind, user=user, base_version=version)
     except queue_errors():
         await whisper(client, body, UNAVAILABLE)

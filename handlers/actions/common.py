@@ -7,6 +7,8 @@ from slack_sdk.errors import SlackApiError
 
 from jobs.publisher import slack_error
 
+from ..replies import NOT_ALLOWED
+
 log = logging.getLogger(__name__)
 
 
@@ -15,6 +17,20 @@ def click_context(body: dict) -> tuple[str, str, str | None]:
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     message = body.get("message") or {}
     thread_ts = message.get("thread_ts") or (body.get("container") or {}).get("thread_ts")
+    return user, channel, thread_ts
+
+
+def delivery_key(body: dict, action: dict) -> str:
+    """One key per click: a double click or a redelivery has the same trigger."""
+    return f"click:{body.get('trigger_id') or action.get('action_ts')}"
+
+
+async def allowed_click(svc, client, body: dict) -> tuple[str, str, str | None] | None:
+    """(user, channel, thread_ts) when the clicker may use the bot; else says so and returns None."""
+    user, channel, thread_ts = click_context(body)
+    if not svc.settings.allowed(user, channel):
+        await whisper(client, body, NOT_ALLOWED)
+        return None
     return user, channel, thread_ts
 
 

@@ -8,9 +8,9 @@ from slack_sdk.errors import SlackApiError
 from jobs.publisher import slack_error
 
 from .. import blocks
-from ..replies import EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors
+from ..replies import EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import click_context, parse_value, whisper
+from .common import allowed_click, delivery_key, parse_value, whisper
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +19,13 @@ def register(app, svc: Services) -> None:
     @app.action(blocks.ACTION_EXPORT)
     async def export(ack, body, action, client):
         await ack()
-        user, channel, thread_ts = click_context(body)
-        if not svc.settings.allowed(user, channel):
-            await whisper(client, body, NOT_ALLOWED)
+        who = await allowed_click(svc, client, body)
+        if who is None:
             return
+        user, channel, thread_ts = who
         parsed = parse_value(action.get("value", ""))
         try:
-            if not await svc.state.first_delivery(f"click:{body.get('trigger_id') or action.get('action_ts')}"):
+            if not await svc.state.first_delivery(delivery_key(body, action)):
                 return
             data = await svc.state.version(*parsed) if parsed else None
         except queue_errors():

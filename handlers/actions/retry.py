@@ -4,20 +4,20 @@ from __future__ import annotations
 from jobs.submit import Outcome
 
 from .. import blocks
-from ..replies import BUSY, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import click_context, whisper
+from .common import allowed_click, delivery_key, whisper
 
 
 def register(app, svc: Services) -> None:
     @app.action(blocks.ACTION_RETRY)
     async def retry(ack, body, action, client):
         await ack()
-        user, channel, _ = click_context(body)
-        if not svc.settings.allowed(user, channel):
-            await whisper(client, body, NOT_ALLOWED)
+        who = await allowed_click(svc, client, body)
+        if who is None:
             return
-        key = f"click:{body.get('trigger_id') or action.get('action_ts')}"
+        user, channel, _ = who
+        key = delivery_key(body, action)
         try:
             if not await svc.state.first_delivery(key):
                 return

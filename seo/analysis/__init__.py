@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import re
 
-from .checks import Check, all_checks
+from .checks import all_checks
 from .document import Document, document_from_markdown
 from .flesch import flesch_score
 from .paper import Paper

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_server import Error, Hang

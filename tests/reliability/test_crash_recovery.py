@@ -9,7 +9,7 @@ from tests.fakes.fake_writer import write
 from tests.fakes.openai_server import Latency, Reply
 
 from .conftest import (
-    article_messages, bot_posts, command, dispatch_of, duplicate_parts, parents, versions_posted,
+    bot_posts, command, dispatch_of, duplicate_parts, parents, versions_posted,
     wait_articles, wait_parent,
 )
 

@@ -2,10 +2,7 @@
 Redis keys namespaced and expiring."""
 from __future__ import annotations
 
-import json
 import time
-
-import pytest
 
 from handlers.replies import NOT_ALLOWED
 from tests.fakes import slack_requests as sr

@@ -8,7 +8,6 @@ import pytest
 
 from tests.fakes import slack_requests as sr
 from tests.fakes.fake_writer import write
-from tests.fakes.openai_server import Reply
 
 from .conftest import (
     article_messages, command, dispatch_of, duplicate_parts, versions_posted, wait_articles, wait_parent,

@@ -1,5 +1,5 @@
 """keyphraseLength: number of content words of the keyphrase (function words don't count)."""
-from . import NO_KEYPHRASE, Check, plural
+from . import Check, plural
 
 RECOMMENDED_MIN = 1
 RECOMMENDED_MAX = 4
