@@ -193,3 +193,12 @@ def test_sample_article_matches_yoast():
     assert abs(rep["readability"]["flesch"] - exp["flesch"]) <= 1.0
     title = next(c for c in rep["seo"]["checks"] if c["id"] == "keyphraseInSEOTitle")
     assert title["score"] == 6 and "en tête" in title["message"]
+
+
+def test_agreement_with_yoast_on_articles_the_pipeline_produced():
+    """Five articles as the rewrite pipeline ships them (a model's realistic draft with two
+    keywords, the fake writer's with three), scored by yoastseo 3.6 (tools/yoast)."""
+    r = compare(load("rewrites.json"), load("rewrites_yoast.json"))
+    assert r["agree"] / r["pairs"] >= 0.9, r["mismatches"]
+    assert r["flesch_ok"] == r["flesch_n"] == r["articles"] == 5
+    assert r["word_count_ok"] == r["articles"]
