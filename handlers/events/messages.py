@@ -12,6 +12,7 @@ from seo.cleaning import MIN_WORDS
 from seo.instructions import parse_instruction
 
 from .. import blocks
+from ..files import text_of_files
 from ..replies import BUSY, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors, text_from_slack
 from ..services import Services
 from ..start import start_rewrite
@@ -67,6 +68,9 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
     if not mentioned and names_us and not is_dm:
         return  # the app_mention event for the same message handles it
     text = text_from_slack(raw, bot_user_id)
+    if event.get("files"):  # a long paste arrives as a text snippet
+        snippet = await text_of_files(client, event)
+        text = f"{text}\n\n{snippet}".strip() if snippet else text
     thread_ts = event.get("thread_ts")
     # The same message reaches us as `message` and as `app_mention`, maybe retried: one key for all.
     delivery_key = f"msg:{channel}:{ts}"

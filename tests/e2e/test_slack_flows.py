@@ -227,3 +227,16 @@ def test_an_unreachable_response_url_falls_back_to_an_ephemeral_message(bot, sla
     assert sr.send(bot.url, body, headers)[0] == 200
     eph = slack.wait_for(lambda s: s.ephemerals(channel))
     assert eph[-1]["via"] == "chat.postEphemeral" and "/seo-fr" in json.dumps(eph[-1], ensure_ascii=False)
+
+
+def test_a_dispatch_pasted_as_a_text_snippet_is_read_and_rewritten(bot, slack, sample_text):
+    dm = "D0000077"
+    slack.set_channel(dm, is_im=True)
+    snippet = slack.add_file(dispatch(sample_text), name="depeche.txt")
+    msg = slack.add_message(dm, "", user="U5", files=[snippet], subtype="file_share")
+    event = sr.message_event("", channel=dm, user="U5", ts=msg["ts"], channel_type="im",
+                             subtype="file_share", files=[snippet])
+    assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
+    article = wait_articles(slack, dm, msg["ts"])[0]
+    assert word_count_of(article) >= 700
+    assert slack.calls("files.download")

@@ -473,6 +473,7 @@ class FakeSlack:
             app = web.Application(client_max_size=64 * 1024 * 1024)
             app.router.add_route("*", "/api/{method}", self._handle_api)
             app.router.add_get("/socket-mode", self._handle_socket)
+            app.router.add_get("/files-pri/{file_id}/{name}", self._handle_file_download)
             app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
             app.router.add_post("/commands/{team}/{channel}/{user}/{message_ts}/{n}",
                                 self._handle_response_url)
@@ -831,6 +832,31 @@ class FakeSlack:
                     body["response_metadata"] = {"messages": exc.messages}
             self._record(method, args, body, 200)
         return web.json_response(body)
+
+    # ---------------------------------------------------------------- files shared by people
+
+    def add_file(self, content: str | bytes, *, name: str = "depeche.txt", filetype: str = "text",
+                 mimetype: str = "text/plain", mode: str = "snippet") -> dict:
+        """A file a person shared (e.g. a long paste Slack turned into a snippet), as the
+        `files` item of a message event; its url_private answers the bot token only."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        file_id = f"F{next(self._ids):08d}"
+        self.__dict__.setdefault("_shared_files", {})[file_id] = data
+        url = f"{self.root_url}/files-pri/{self.team_id}-{file_id}/{name}"
+        return {"id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": filetype,
+                "size": len(data), "mode": mode, "url_private": url, "url_private_download": url + "?download=1",
+                "preview": data[:200].decode("utf-8", "replace")}
+
+    async def _handle_file_download(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
+            return web.Response(status=302, headers={"Location": "https://slack.com/signin"})
+        file_id = request.match_info["file_id"].split("-", 1)[-1]
+        data = self.__dict__.get("_shared_files", {}).get(file_id)
+        if data is None:
+            return web.Response(status=404)
+        with self._lock:
+            self._record("files.download", {"file": file_id}, {"ok": True}, 200)
+        return web.Response(body=data, content_type="text/plain")
 
     # ---------------------------------------------------------------- Socket Mode
 
