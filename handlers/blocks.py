@@ -608,7 +608,7 @@ def _how_to_lines(bot: str) -> list[str]:
         "l’article arrive dans un fil sous le message.",
         f"• `{COMMAND}` seul{NBSP}: ouvre un formulaire (dépêche, mot-clé facultatif).",
         f"• Mentionnez {bot} dans un message qui contient la dépêche, ou envoyez-la-lui "
-        "en message privé.",
+        "en message privé, en texte ou, pour une dépêche longue, en extrait de texte (snippet).",
         "• Dans un canal surveillé, toute dépêche collée est réécrite, sans mention.",
     ]
 
@@ -616,8 +616,8 @@ def _how_to_lines(bot: str) -> list[str]:
 def _revise_lines() -> list[str]:
     return [
         "• Répondez dans le fil de l’article, par exemple «\u00a0ajoute un intertitre sur la "
-        "Russie\u00a0»\u00a0: vous obtenez une nouvelle version. Les commandes slash ne "
-        "fonctionnent pas dans les fils.",
+        "Russie\u00a0», «\u00a0plus court\u00a0» ou «\u00a0mot-clé\u00a0: sommet de Vilnius\u00a0»\u00a0: "
+        "vous obtenez une nouvelle version. Les commandes slash ne fonctionnent pas dans les fils.",
         "• *Régénérer*\u00a0: une nouvelle version. *Raccourcir*\u00a0: plus court, jamais sous "
         "le minimum de mots. *Changer le mot-clé*\u00a0: une version optimisée pour un autre "
         "mot-clé. *Exporter*\u00a0: fichiers `.md` et `.html` dans le fil.",
