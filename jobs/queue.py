@@ -33,6 +33,17 @@ RETRIES = 6
 Handler = Callable[[JobSpec], Awaitable[None]]
 
 
+async def _give_up(handler, spec: JobSpec, exc: BaseException) -> None:
+    """A job that failed for good: its handler says so in the thread, if it knows how."""
+    give_up = getattr(handler, "give_up", None)
+    if give_up is None:
+        return
+    try:
+        await give_up(spec, exc)
+    except Exception:  # Slack or Redis still down: the log is all we can do
+        log.exception("could not report the failure of job %s", spec.id)
+
+
 class JobQueue(Protocol):
     async def enqueue(self, spec: JobSpec) -> bool: ...
     async def run_worker(self, handler: Handler, concurrency: int) -> None: ...
@@ -64,8 +75,9 @@ class LocalQueue:
             try:
                 async with self._sem:
                     await self._handler(spec)
-            except Exception:
+            except Exception as exc:
                 log.exception("job %s failed", spec.id)
+                await _give_up(self._handler, spec, exc)  # no retry in memory mode
             finally:
                 self._running.discard(spec.id)
 
@@ -142,8 +154,13 @@ class SaqQueue:
                         log.warning("heartbeat failed for %s", job.key)
 
             beater = asyncio.create_task(beat())
+            job_spec = JobSpec.model_validate(spec)
             try:
-                await handler(JobSpec.model_validate(spec))
+                await handler(job_spec)
+            except Exception as exc:
+                if job.attempts >= job.retries:  # saq will not try again: tell the user
+                    await _give_up(handler, job_spec, exc)
+                raise
             finally:
                 beater.cancel()
 

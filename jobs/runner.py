@@ -73,6 +73,14 @@ class JobRunner:
             await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
             await self.state.end_run(spec.id, token)
 
+    async def give_up(self, spec: JobSpec, exc: BaseException) -> None:
+        """Called by the queue when a job failed for good on an unexpected error."""
+        if await self.state.job_get(spec.id, "done"):
+            return
+        status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
+        await self._failed(spec, status_ts, "Erreur interne pendant la réécriture (l’équipe technique a la trace "
+                                            "dans les journaux). Réessayez ; si l’erreur revient, prévenez-la.")
+
     async def _keep(self, job_id: str, token: str) -> None:
         while True:
             await asyncio.sleep(RUN_TTL / 3)
@@ -182,14 +190,15 @@ class JobRunner:
             "created_at": time.time(),
         }
 
-    async def _failed(self, spec: JobSpec, status_ts: str, message: str) -> None:
+    async def _failed(self, spec: JobSpec, status_ts: str | None, message: str) -> None:
         await self.state.job_set(spec.id, "spec", spec.model_dump_json())
         # Free the thread before the Réessayer button shows: a quick click was answered "busy".
         await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         msg = blocks.error_message(message, retry_value=spec.id)
         await self.publisher.post_once(spec.id, "error", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
-        await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
-            ":x: La réécriture a échoué (détail ci-dessous)."))
+        if status_ts:
+            await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
+                ":x: La réécriture a échoué (détail ci-dessous)."))
         await self.state.job_set(spec.id, "done", "failed")
 
     async def _permalink(self, channel: str, ts: str | None) -> str | None:
