@@ -56,3 +56,20 @@ def test_app_home_lists_the_users_last_articles(bot, slack, channel, sample_text
         return views and title in json.dumps(views[-1]["args"]["view"], ensure_ascii=False)
     assert slack.wait_for(home_lists_it, timeout=15)
     assert len(article_messages(slack, channel, parent["ts"])) == 1
+
+
+def test_a_watched_channel_rewrites_pasted_dispatches_and_ignores_chat(bot, slack, llm, channel, sample_text):
+    view = open_settings(bot, slack, channel)
+    body, headers = sr.view_submission(view, {"min_words": {"min_words_input": "700"},
+                                              "watch": {"watch_input": ["watch"]}})
+    assert sr.send(bot.url, body, headers)[0] == 200
+    slack.wait_for(lambda s: [e for e in s.ephemerals(channel) if "surveillance activée" in e["text"]])
+    chat = slack.add_message(channel, "Quelqu’un a vu la dépêche sur l’OTAN ?", user="U8")
+    assert sr.send(bot.url, *sr.event_callback(sr.message_event(chat["text"], channel=channel, user="U8",
+                                                                 ts=chat["ts"])))[0] == 200
+    paste = slack.add_message(channel, dispatch(sample_text), user="U8")
+    assert sr.send(bot.url, *sr.event_callback(sr.message_event(paste["text"], channel=channel, user="U8",
+                                                                 ts=paste["ts"])))[0] == 200
+    wait_articles(slack, channel, paste["ts"])
+    assert slack.messages(channel, chat["ts"], include_parent=False) == []  # chat is left alone
+    assert llm.calls == 1
