@@ -346,3 +346,19 @@ async def test_an_english_dispatch_becomes_a_french_article_without_false_alarms
     assert result.usage.llm_calls == 1, llm.requests[-1]["messages"][-1]["content"][:600]
     # NATO vouches for OTAN, White House for Maison-Blanche, State Department for département d’État.
     assert result.report["fidelity"] == {"ok": True, "issues": []}
+
+
+async def test_when_the_repair_call_fails_a_usable_draft_ships_with_its_issues_shown(engine, llm, sample_text):
+    llm.script(altered(_invent_figure_and_minister), Error(500), Error(500), Error(500))
+    result = await engine.rewrite(sample_text)
+    assert result.report["word_count"] >= 700
+    flagged = {i["text"] for i in result.report["fidelity"]["issues"]}
+    assert any("450" in t for t in flagged) and not result.report["fidelity"]["ok"]
+
+
+async def test_when_the_repair_call_fails_a_too_short_draft_is_an_error(engine, llm, sample_text):
+    from seo.errors import LLMError
+
+    llm.script(altered(_too_short), Error(500), Error(500), Error(500))
+    with pytest.raises(LLMError):
+        await engine.rewrite(sample_text)
