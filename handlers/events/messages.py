@@ -68,9 +68,14 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
     if not mentioned and names_us and not is_dm:
         return  # the app_mention event for the same message handles it
     text = text_from_slack(raw, bot_user_id)
-    if event.get("files"):  # a long paste arrives as a text snippet
+
+    async def with_files(text: str) -> str:
+        """A long paste arrives as a text snippet: read it, once we know the message is ours."""
+        if not event.get("files"):
+            return text
         snippet = await text_of_files(client, event)
-        text = f"{text}\n\n{snippet}".strip() if snippet else text
+        return f"{text}\n\n{snippet}".strip() if snippet else text
+
     thread_ts = event.get("thread_ts")
     # The same message reaches us as `message` and as `app_mention`, maybe retried: one key for all.
     delivery_key = f"msg:{channel}:{ts}"
@@ -83,6 +88,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if not svc.settings.allowed(user, channel):
                 await _say(client, channel, thread_ts, NOT_ALLOWED)
                 return
+            text = await with_files(text)
             if not text or _is_small_talk(text):
                 return
             if not await svc.state.first_delivery(delivery_key):
@@ -98,6 +104,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if is_dm or mentioned:
                 await _say(client, channel, ts, NOT_ALLOWED)
             return
+        text = await with_files(text)
         if watched and not (is_dm or mentioned) and len(text.split()) < MIN_WORDS:
             return  # ordinary chat in a watched channel, not a dispatch
         if (is_dm or mentioned) and (not text or len(text.split()) < 8):

@@ -240,3 +240,15 @@ def test_a_dispatch_pasted_as_a_text_snippet_is_read_and_rewritten(bot, slack, s
     article = wait_articles(slack, dm, msg["ts"])[0]
     assert word_count_of(article) >= 700
     assert slack.calls("files.download")
+
+
+def test_a_file_shared_in_an_ordinary_channel_is_not_read(bot, slack, channel, sample_text):
+    before = len(slack.calls("files.download"))
+    shared = slack.add_file(dispatch(sample_text), name="notes.txt")
+    msg = slack.add_message(channel, "Pour info", user="U6", files=[shared], subtype="file_share")
+    event = sr.message_event("Pour info", channel=channel, user="U6", ts=msg["ts"], subtype="file_share",
+                             files=[shared])
+    assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
+    time.sleep(1.0)
+    assert len(slack.calls("files.download")) == before
+    assert slack.messages(channel, msg["ts"], include_parent=False) == []
