@@ -17,6 +17,16 @@ SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test"
 
 
+def shield_from_dotenv(env: dict) -> dict:
+    """A developer's own .env must not leak into a test (python-dotenv never overrides a variable
+    that is set, even to ""): every documented setting the test did not set is set empty."""
+    for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        key = line.split("=", 1)[0].strip()
+        if key and not key.startswith("#") and "=" in line:
+            env.setdefault(key, "")
+    return env
+
+
 def bot_env(*, slack, openai, redis_url: str | None, port: int | None = None, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "SEO_", "REDIS_"))}
     env.update({
@@ -36,7 +46,7 @@ def bot_env(*, slack, openai, redis_url: str | None, port: int | None = None, **
     if redis_url:
         env["REDIS_URL"] = redis_url
     env.update({k: str(v) for k, v in extra.items()})
-    return env
+    return shield_from_dotenv(env)
 
 
 class BotProcess:

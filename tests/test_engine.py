@@ -19,7 +19,7 @@ from seo.config import EngineSettings
 from seo.pipeline import Engine
 from tests.fakes import fake_writer
 from tests.fakes.openai_server import Error, FakeOpenAI, Hang, Malformed, RateLimit, Refusal, Reply, Unauthorized
-from tests.harness import ROOT
+from tests.harness import ROOT, shield_from_dotenv
 
 NBSP = ("\u00a0", "\u202f")
 
@@ -74,6 +74,7 @@ def run_cli(args, llm=None, stdin=None, **env_extra):
         env.update({"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "sk-test", "OPENAI_TIMEOUT": "2",
                     "OPENAI_MAX_RETRIES": "2"})
     env.update(env_extra)
+    shield_from_dotenv(env)
     return subprocess.run([sys.executable, "-m", "seo", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=120)
 
