@@ -20,6 +20,7 @@ from pathlib import Path
 from tests.fakes.openai_server import RemoteControl
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import ROOT, BotProcess, bot_env
+from tests.processes import stop_process
 from tests.redis_server import RedisServer
 
 FIXTURE = ROOT / "tests" / "fixtures" / "depeche_otan.txt"
@@ -124,13 +125,7 @@ class FakeLLMProcess:
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 # ------------------------------------------------------------------ the whole stack

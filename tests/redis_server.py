@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 import time
 
+from tests.processes import stop_process
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -48,12 +50,7 @@ class RedisServer:
         raise RuntimeError("redis-server did not start")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc, grace=5)
         self.proc = None
 
     def restart(self) -> None:
