@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+import blockkit as blocks
 from jobs.publisher import slack_error
 from jobs.submit import Outcome
 from seo.cleaning import clean
 from seo.errors import InputError
 
-from . import blocks
 from .pacing import after_acks
 from .replies import BUSY, UNAVAILABLE, invite_hint, queue_errors
 from .services import Services

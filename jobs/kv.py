@@ -40,7 +40,8 @@ class RedisKV:
         import redis.asyncio as aioredis
         from redis.asyncio.retry import Retry
         from redis.backoff import ExponentialBackoff
-        from redis.exceptions import ConnectionError as RConnErr, TimeoutError as RTimeout
+        from redis.exceptions import ConnectionError as RConnErr
+        from redis.exceptions import TimeoutError as RTimeout
 
         self.redis = aioredis.Redis.from_url(
             url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, max_connections=1000,

@@ -102,7 +102,8 @@ class SaqQueue:
         import redis.asyncio as aioredis
         from redis.asyncio.retry import Retry
         from redis.backoff import ExponentialBackoff
-        from redis.exceptions import ConnectionError as RConnErr, TimeoutError as RTimeout
+        from redis.exceptions import ConnectionError as RConnErr
+        from redis.exceptions import TimeoutError as RTimeout
         from saq.queue.redis import RedisQueue
 
         # saq's own client has no retry: after a Redis restart the first command on each pooled

@@ -13,7 +13,7 @@ import time
 
 from slack_sdk.errors import SlackApiError
 
-from handlers import blocks
+import blockkit as blocks
 from seo.article import Article
 from seo.errors import InputError, LLMError
 from seo.pipeline import Engine, Result

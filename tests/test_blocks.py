@@ -1,11 +1,11 @@
-"""handlers/blocks.py: pure Block Kit rendering within Slack's limits."""
+"""blockkit: pure Block Kit rendering within Slack's limits."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from handlers import blocks as B
+import blockkit as B
 
 LIMITS = dict(blocks=50, section=3000, header=150, button_label=75, button_value=2000,
               context_elements=10, context_text=2000, markdown=12000, serialized=12000, text=300)

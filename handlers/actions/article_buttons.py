@@ -6,10 +6,10 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+import blockkit as blocks
 from jobs.publisher import slack_error
 from jobs.submit import Outcome
 
-from .. import blocks
 from ..pacing import after_acks
 from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services

@@ -1,9 +1,9 @@
 """Réessayer, under a failure message: the same job again."""
 from __future__ import annotations
 
+import blockkit as blocks
 from jobs.submit import Outcome
 
-from .. import blocks
 from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
 from .common import allowed_click, delivery_key, whisper

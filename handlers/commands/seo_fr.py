@@ -6,9 +6,9 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+import blockkit as blocks
 from jobs.publisher import slack_error
 
-from .. import blocks
 from ..replies import NOT_ALLOWED, queue_errors, text_from_slack
 from ..services import Services
 from ..start import start_rewrite

@@ -5,9 +5,9 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+import blockkit as blocks
 from jobs.publisher import slack_error
 
-from .. import blocks
 from ..replies import queue_errors
 from ..services import Services
 

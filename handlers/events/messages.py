@@ -6,14 +6,21 @@ import re
 
 from slack_sdk.errors import SlackApiError
 
+import blockkit as blocks
 from jobs.publisher import slack_error
 from jobs.submit import Outcome
 from seo.cleaning import MIN_WORDS
 from seo.instructions import parse_instruction
 
-from .. import blocks
 from ..files import text_of_files
-from ..replies import BUSY, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors, text_from_slack
+from ..replies import (
+    BUSY,
+    EXPIRED,
+    NOT_ALLOWED,
+    UNAVAILABLE,
+    queue_errors,
+    text_from_slack,
+)
 from ..services import Services
 from ..start import start_rewrite
 

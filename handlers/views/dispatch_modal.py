@@ -1,10 +1,10 @@
 """The /seo-fr modal: a dispatch and an optional keyword."""
 from __future__ import annotations
 
+import blockkit as blocks
 from seo.cleaning import clean
 from seo.errors import InputError
 
-from .. import blocks
 from ..replies import NOT_ALLOWED
 from ..services import Services
 from ..start import start_rewrite

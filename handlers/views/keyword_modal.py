@@ -1,9 +1,9 @@
 """Changer le mot-clé: a suggestion or a free keyword, then a version optimised for it."""
 from __future__ import annotations
 
+import blockkit as blocks
 from jobs.submit import Outcome
 
-from .. import blocks
 from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
 from .common import field, metadata, text_value

@@ -1,7 +1,8 @@
 """/seo-fr réglages: per-channel minimum words, credit line and watch mode."""
 from __future__ import annotations
 
-from .. import blocks
+import blockkit as blocks
+
 from ..replies import UNAVAILABLE, queue_errors
 from ..services import Services
 from .common import field, metadata, text_value

@@ -1,0 +1,71 @@
+"""Contract ids (actions, views, inputs) and Slack's Block Kit limits, shared by every renderer."""
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- contract ids
+
+COMMAND = "/seo-fr"
+
+# Buttons under an article; value = f"{article_id}:{version}" (parse with rsplit(":", 1)).
+ACTION_REGENERATE = "seo_regenerate"
+ACTION_SHORTEN = "seo_shorten"
+ACTION_CHANGE_KEYWORD = "seo_change_keyword"
+ACTION_EXPORT = "seo_export"
+# Button under an error; value = the opaque job reference given to error_message().
+ACTION_RETRY = "seo_retry"
+ARTICLE_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTEN, ACTION_CHANGE_KEYWORD, ACTION_EXPORT)
+
+# View callback ids; each modal's private_metadata is the caller's JSON string, untouched.
+DISPATCH_MODAL = "seo_dispatch_modal"
+KEYWORD_MODAL = "seo_keyword_modal"
+SETTINGS_MODAL = "seo_settings_modal"
+
+# Inside modals: view["state"]["values"][BLOCK][ACTION]
+#   dispatch modal: DISPATCH_* (plain_text_input, "value"), KEYWORD_* (optional, "value")
+#   keyword modal:  SUGGESTION_* (radio_buttons, "selected_option"["value"], optional,
+#                   present only when there are suggestions), KEYWORD_* (optional, "value")
+#   settings modal: MIN_WORDS_* (number_input, "value" as a string), CREDIT_* (optional,
+#                   "value"), WATCH_* (checkboxes, "selected_options"; watch mode on when it
+#                   holds WATCH_OPTION)
+DISPATCH_BLOCK = "dispatch"
+DISPATCH_ACTION = "dispatch_input"
+KEYWORD_BLOCK = "keyword"
+KEYWORD_ACTION = "keyword_input"
+SUGGESTION_BLOCK = "suggestion"
+SUGGESTION_ACTION = "suggestion_select"
+MIN_WORDS_BLOCK = "min_words"
+MIN_WORDS_ACTION = "min_words_input"
+CREDIT_BLOCK = "credit"
+CREDIT_ACTION = "credit_input"
+WATCH_BLOCK = "watch"
+WATCH_ACTION = "watch_input"
+WATCH_OPTION = "watch"
+
+# --------------------------------------------------------------------------- limits
+
+MAX_BLOCKS = 50
+SECTION_TEXT_MAX = 3000
+HEADER_TEXT_MAX = 150
+BUTTON_LABEL_MAX = 75
+BUTTON_VALUE_MAX = 2000
+CONTEXT_ELEMENTS_MAX = 10
+CONTEXT_TEXT_MAX = 2000
+MARKDOWN_TEXT_MAX = 12000          # per message, across its markdown blocks
+BLOCKS_CHAR_BUDGET = 12000         # serialised blocks of one message (Slack fails near 13 000)
+FALLBACK_TEXT_MAX = 300            # our own cap for the notification `text`
+DISPATCH_INPUT_MAX = 3000          # Slack's ceiling for plain_text_input max_length (1..3000)
+KEYWORD_INPUT_MAX = 100
+CREDIT_INPUT_MAX = 100
+MIN_WORDS_RANGE = (300, 3000)
+VIEW_TITLE_MAX = 24
+RADIO_OPTIONS_MAX = 10
+OPTION_TEXT_MAX = 75
+OPTION_VALUE_MAX = 150
+HOME_RECENT_MAX = 10
+
+_ATOM_LIMIT = 8000                 # first split of the body before packing it into messages
+_CHECKS_TEXT_MAX = 2000            # the "points à améliorer" section, kept compact
+_GREEN_SCORE = 8                   # Yoast: 8–9 green, 5–7 orange, 0–4 red
+
+STATUS_STEPS = ("queued", "cleaning", "drafting", "checking", "repairing", "revising", "finishing")
+
+__all__ = [name for name in dir() if name.isupper() and not name.startswith("_")]

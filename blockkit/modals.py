@@ -1,0 +1,185 @@
+"""Modals: the dispatch form, the keyword change and the channel settings."""
+from __future__ import annotations
+
+import re
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from .base import NBSP, _escaped_fit, _fr_int, _plain, shorten
+from .ids import (
+    CREDIT_ACTION,
+    CREDIT_BLOCK,
+    CREDIT_INPUT_MAX,
+    DISPATCH_ACTION,
+    DISPATCH_BLOCK,
+    DISPATCH_INPUT_MAX,
+    DISPATCH_MODAL,
+    KEYWORD_ACTION,
+    KEYWORD_BLOCK,
+    KEYWORD_INPUT_MAX,
+    KEYWORD_MODAL,
+    MIN_WORDS_ACTION,
+    MIN_WORDS_BLOCK,
+    MIN_WORDS_RANGE,
+    OPTION_TEXT_MAX,
+    OPTION_VALUE_MAX,
+    RADIO_OPTIONS_MAX,
+    SETTINGS_MODAL,
+    SUGGESTION_ACTION,
+    SUGGESTION_BLOCK,
+    VIEW_TITLE_MAX,
+    WATCH_ACTION,
+    WATCH_BLOCK,
+    WATCH_OPTION,
+)
+
+
+def _title(text: str) -> PlainTextObject:
+    return PlainTextObject(text=shorten(text, VIEW_TITLE_MAX), emoji=True)
+
+
+def _modal(callback_id: str, title: str, submit: str, blocks: list, private_metadata: str) -> dict:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=_title(title),
+        submit=_title(submit),
+        close=_title("Annuler"),
+        blocks=blocks,
+        private_metadata=private_metadata or None,
+    ).to_dict()
+
+
+def _keyword_input(label: str, hint: str | None = None, initial: str | None = None) -> InputBlock:
+    return InputBlock(
+        block_id=KEYWORD_BLOCK,
+        optional=True,
+        label=PlainTextObject(text=label),
+        hint=PlainTextObject(text=hint) if hint else None,
+        element=PlainTextInputElement(
+            action_id=KEYWORD_ACTION,
+            max_length=KEYWORD_INPUT_MAX,
+            initial_value=initial or None,
+            placeholder=PlainTextObject(text="ex. sommet de l’Otan"),
+        ),
+    )
+
+
+def dispatch_modal(private_metadata: str = "") -> dict:
+    """`/seo-fr` alone: the dispatch (multiline, required) and an optional focus keyword.
+
+    Slack caps a plain_text_input at 3 000 characters (max_length 1..3000), so a longer
+    dispatch has to come by DM or mention; the hint says so.
+    """
+    blocks = [
+        InputBlock(
+            block_id=DISPATCH_BLOCK,
+            label=PlainTextObject(text="Dépêche"),
+            hint=PlainTextObject(
+                text="3 000 caractères au plus ici. Pour une dépêche plus longue, envoyez-la au bot "
+                     "en message privé ou dans un message qui le mentionne."),
+            element=PlainTextInputElement(
+                action_id=DISPATCH_ACTION,
+                multiline=True,
+                max_length=DISPATCH_INPUT_MAX,
+                focus_on_load=True,
+                placeholder=PlainTextObject(text="Collez ici la dépêche AFP, Reuters ou le communiqué…"),
+            ),
+        ),
+        _keyword_input("Mot-clé principal (facultatif)",
+                       hint="Laissez vide pour que le bot le choisisse."),
+    ]
+    return _modal(DISPATCH_MODAL, "Réécriture SEO", "Lancer", blocks, private_metadata)
+
+
+def keyword_modal(suggestions: list[str], current: str, private_metadata: str) -> dict:
+    """"Changer le mot-clé": suggested keywords (radio buttons) and a free field, both optional.
+
+    The caller checks that one of them is filled (a free keyword wins over a suggestion).
+    """
+    current = _plain(current)
+    seen = {current.casefold()} if current else set()
+    options = []
+    for s in suggestions or []:
+        s = _plain(s)
+        if not s or s.casefold() in seen or len(s) > OPTION_VALUE_MAX:
+            continue
+        seen.add(s.casefold())
+        options.append(Option(value=s, text=PlainTextObject(text=shorten(s, OPTION_TEXT_MAX))))
+        if len(options) == RADIO_OPTIONS_MAX:
+            break
+    blocks: list = []
+    if current:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=f"Mot-clé actuel{NBSP}: *{_escaped_fit(current, 200)}*")))
+    if options:
+        blocks.append(InputBlock(
+            block_id=SUGGESTION_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Mots-clés suggérés"),
+            element=RadioButtonsElement(action_id=SUGGESTION_ACTION, options=options),
+        ))
+        blocks.append(_keyword_input("Ou un autre mot-clé",
+                                     hint="S’il est rempli, ce champ l’emporte sur la suggestion choisie."))
+    else:
+        blocks.append(_keyword_input("Nouveau mot-clé principal"))
+    return _modal(KEYWORD_MODAL, "Changer le mot-clé", "Appliquer", blocks, private_metadata)
+
+
+def settings_modal(current: dict, private_metadata: str) -> dict:
+    """Settings: minimum words (300–3000), credit line, watch mode for the channel.
+
+    `current`: {"min_words": int, "credit": str | None, "watch": bool, "channel_id": str (optional)}.
+    """
+    current = current or {}
+    low, high = MIN_WORDS_RANGE
+    try:
+        min_words = min(max(int(current.get("min_words") or 700), low), high)
+    except (TypeError, ValueError):
+        min_words = 700
+    watch_option = Option(value=WATCH_OPTION, text=PlainTextObject(
+        text="Réécrire toute dépêche collée dans ce canal, sans mention"))
+    blocks: list = []
+    channel_id = str(current.get("channel_id") or "")
+    if re.match(r"^[CGD][A-Z0-9]+$", channel_id):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"Ces réglages valent pour le canal <#{channel_id}>.")]))
+    blocks += [
+        InputBlock(
+            block_id=MIN_WORDS_BLOCK,
+            label=PlainTextObject(text="Nombre minimal de mots"),
+            hint=PlainTextObject(text=f"Entre {_fr_int(low)} et {_fr_int(high)}, sans compter le titre."),
+            element=NumberInputElement(action_id=MIN_WORDS_ACTION, is_decimal_allowed=False,
+                                       initial_value=str(min_words), min_value=str(low),
+                                       max_value=str(high)),
+        ),
+        InputBlock(
+            block_id=CREDIT_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Ligne de crédit"),
+            hint=PlainTextObject(text="Ajoutée à la fin de chaque article."),
+            element=PlainTextInputElement(action_id=CREDIT_ACTION, max_length=CREDIT_INPUT_MAX,
+                                          initial_value=_plain(current.get("credit")) or None,
+                                          placeholder=PlainTextObject(text="(Avec AFP)")),
+        ),
+        InputBlock(
+            block_id=WATCH_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Surveillance du canal"),
+            element=CheckboxesElement(action_id=WATCH_ACTION, options=[watch_option],
+                                      initial_options=[watch_option] if current.get("watch") else None),
+        ),
+    ]
+    return _modal(SETTINGS_MODAL, "Réglages SEO", "Enregistrer", blocks, private_metadata)
