@@ -33,6 +33,8 @@ from .ids import (
     ACTION_EXPORT,
     ACTION_REGENERATE,
     ACTION_SHORTEN,
+    ACTION_SOCIAL,
+    ACTION_TITLES,
     BLOCKS_CHAR_BUDGET,
     FALLBACK_TEXT_MAX,
     HEADER_TEXT_MAX,
@@ -153,6 +155,8 @@ def _article_actions(article_id: str, version: int) -> dict:
         _button("Raccourcir", ACTION_SHORTEN, value),
         _button("Changer le mot-clé", ACTION_CHANGE_KEYWORD, value),
         _button("Exporter", ACTION_EXPORT, value),
+        _button("Titres", ACTION_TITLES, value),
+        _button("Réseaux sociaux", ACTION_SOCIAL, value),
     ]).to_dict()
 
 

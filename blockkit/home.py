@@ -20,7 +20,7 @@ from .base import (
     shorten,
 )
 from .ids import COMMAND, HOME_RECENT_MAX, SECTION_TEXT_MAX
-from .notices import _how_to_lines, _revise_lines
+from .notices import _how_to_lines, _revise_lines, house_style_text
 
 
 def _slack_date(value: Any) -> str:
@@ -48,7 +48,7 @@ def _slack_date(value: Any) -> str:
 _SAFE_URL = re.compile(r"^https://[^\s<>|]+$")
 
 
-def home_view(recent: list[dict]) -> dict:
+def home_view(recent: list[dict], house_styles: dict[str, str] | None = None) -> dict:
     """The App Home tab: what the bot does, how to use it, the user's last articles (10 max)."""
     blocks = [
         _header("Réécriture SEO"),
@@ -81,6 +81,12 @@ def home_view(recent: list[dict]) -> dict:
     else:
         blocks.append(_context("Aucun article pour l’instant. Essayez "
                                f"`{COMMAND}` dans un canal ou envoyez une dépêche au bot en message privé."))
+    styles = [house_style_text(ch, text) for ch, text in (house_styles or {}).items() if text]
+    if styles:
+        blocks.append(DividerBlock().to_dict())
+        blocks.append(_header("Consignes de vos rédactions"))
+        for style in styles[:HOME_RECENT_MAX]:
+            blocks.append(_section(style))
     return View(type="home", blocks=blocks).to_dict()
 
 

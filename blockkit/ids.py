@@ -12,7 +12,13 @@ ACTION_CHANGE_KEYWORD = "seo_change_keyword"
 ACTION_EXPORT = "seo_export"
 # Button under an error; value = the opaque job reference given to error_message().
 ACTION_RETRY = "seo_retry"
-ARTICLE_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTEN, ACTION_CHANGE_KEYWORD, ACTION_EXPORT)
+# Short copy: five alternative titles, social posts; a title is picked with value
+# f"{article_id}:{version}:{index}" (the titles are stored with the version, never in the value).
+ACTION_TITLES = "seo_titles"
+ACTION_SOCIAL = "seo_social"
+ACTION_PICK_TITLE = "seo_pick_title"
+ARTICLE_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTEN, ACTION_CHANGE_KEYWORD, ACTION_EXPORT,
+                   ACTION_TITLES, ACTION_SOCIAL)
 
 # View callback ids; each modal's private_metadata is the caller's JSON string, untouched.
 DISPATCH_MODAL = "seo_dispatch_modal"
@@ -39,6 +45,8 @@ CREDIT_ACTION = "credit_input"
 WATCH_BLOCK = "watch"
 WATCH_ACTION = "watch_input"
 WATCH_OPTION = "watch"
+HOUSE_STYLE_BLOCK = "house_style"
+HOUSE_STYLE_ACTION = "house_style_input"
 
 # --------------------------------------------------------------------------- limits
 
@@ -55,6 +63,7 @@ FALLBACK_TEXT_MAX = 300            # our own cap for the notification `text`
 DISPATCH_INPUT_MAX = 3000          # Slack's ceiling for plain_text_input max_length (1..3000)
 KEYWORD_INPUT_MAX = 100
 CREDIT_INPUT_MAX = 100
+HOUSE_STYLE_MAX = 1000
 MIN_WORDS_RANGE = (300, 3000)
 VIEW_TITLE_MAX = 24
 RADIO_OPTIONS_MAX = 10
@@ -66,6 +75,7 @@ _ATOM_LIMIT = 8000                 # first split of the body before packing it i
 _CHECKS_TEXT_MAX = 2000            # the "points à améliorer" section, kept compact
 _GREEN_SCORE = 8                   # Yoast: 8–9 green, 5–7 orange, 0–4 red
 
-STATUS_STEPS = ("queued", "cleaning", "drafting", "checking", "repairing", "revising", "finishing")
+STATUS_STEPS = ("queued", "cleaning", "drafting", "checking", "repairing", "revising", "finishing",
+                "titles", "social")
 
 __all__ = [name for name in dir() if name.isupper() and not name.startswith("_")]

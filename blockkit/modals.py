@@ -26,6 +26,9 @@ from .ids import (
     DISPATCH_BLOCK,
     DISPATCH_INPUT_MAX,
     DISPATCH_MODAL,
+    HOUSE_STYLE_ACTION,
+    HOUSE_STYLE_BLOCK,
+    HOUSE_STYLE_MAX,
     KEYWORD_ACTION,
     KEYWORD_BLOCK,
     KEYWORD_INPUT_MAX,
@@ -139,9 +142,10 @@ def keyword_modal(suggestions: list[str], current: str, private_metadata: str) -
 
 
 def settings_modal(current: dict, private_metadata: str) -> dict:
-    """Settings: minimum words (300–3000), credit line, watch mode for the channel.
+    """Settings: minimum words (300–3000), credit line, house style, watch mode for the channel.
 
-    `current`: {"min_words": int, "credit": str | None, "watch": bool, "channel_id": str (optional)}.
+    `current`: {"min_words": int, "credit": str | None, "house_style": str | None, "watch": bool,
+    "channel_id": str (optional)}.
     """
     current = current or {}
     low, high = MIN_WORDS_RANGE
@@ -173,6 +177,19 @@ def settings_modal(current: dict, private_metadata: str) -> dict:
             element=PlainTextInputElement(action_id=CREDIT_ACTION, max_length=CREDIT_INPUT_MAX,
                                           initial_value=_plain(current.get("credit")) or None,
                                           placeholder=PlainTextObject(text="(Avec AFP)")),
+        ),
+        InputBlock(
+            block_id=HOUSE_STYLE_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Consignes de la rédaction"),
+            hint=PlainTextObject(text="Orthographes, ton, mots à éviter, manière de créditer… Données au modèle "
+                                      "avec chaque demande de ce canal, jamais au-dessus de la fidélité à la "
+                                      "dépêche (1 000 caractères au plus)."),
+            element=PlainTextInputElement(action_id=HOUSE_STYLE_ACTION, multiline=True, max_length=HOUSE_STYLE_MAX,
+                                          initial_value=(str(current.get("house_style") or "").strip()
+                                                         [:HOUSE_STYLE_MAX] or None),
+                                          placeholder=PlainTextObject(text="ex. Écrire « Otan », jamais « OTAN ». "
+                                                                           "Pas de « pour rappel ».")),
         ),
         InputBlock(
             block_id=WATCH_BLOCK,

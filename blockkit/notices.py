@@ -23,6 +23,8 @@ _STATUS_LABELS = {
     "repairing": ":wrench: Corrections",
     "revising": ":arrows_counterclockwise: Préparation de la nouvelle version",
     "finishing": ":sparkles: Mise en forme et analyse SEO",
+    "titles": ":bulb: Recherche de titres",
+    "social": ":loudspeaker: Rédaction des textes pour les réseaux sociaux",
 }
 _STATUS_FALLBACK = ":gear: Traitement en cours"
 
@@ -83,13 +85,25 @@ def _revise_lines() -> list[str]:
         "vous obtenez une nouvelle version. Les commandes slash ne fonctionnent pas dans les fils.",
         "• *Régénérer*\u00a0: une nouvelle version. *Raccourcir*\u00a0: plus court, jamais sous "
         "le minimum de mots. *Changer le mot-clé*\u00a0: une version optimisée pour un autre "
-        "mot-clé. *Exporter*\u00a0: fichiers `.md` et `.html` dans le fil.",
+        "mot-clé. *Exporter*\u00a0: fichiers `.md` et `.html` dans le fil. *Titres*\u00a0: cinq "
+        "titres et leurs titres SEO, un clic pour en faire le titre d’une nouvelle version. "
+        "*Réseaux sociaux*\u00a0: alerte push, post pour X, post Facebook / LinkedIn et texte de newsletter.",
         "• Les citations sont reprises mot pour mot et les chiffres et les noms vérifiés "
         "dans la dépêche{0}; ce qui ne l’est pas est signalé sous «\u00a0À vérifier\u00a0».".format(NBSP),
     ]
 
 
-def help_blocks(*, bot_user_id: str | None = None) -> dict:
+def house_style_text(channel: str | None, house_style: str | None) -> str:
+    """The channel's « consignes de la rédaction » as a quoted mrkdwn paragraph (empty if none)."""
+    text = " ".join(str(house_style or "").split())
+    if not text:
+        return ""
+    where = f" de <#{channel}>" if channel and channel[:1] in "CG" and channel[1:].isalnum() else ""
+    return f"*Consignes de la rédaction{where}*\n>{_escaped_fit(text, 1500)}"
+
+
+def help_blocks(*, bot_user_id: str | None = None, channel: str | None = None,
+                house_style: str | None = None) -> dict:
     """`/seo-fr aide`: how to use the bot (text + blocks, for an ephemeral answer)."""
     bot = _user_mention(bot_user_id) if bot_user_id else "le bot"
     blocks = [
@@ -101,8 +115,12 @@ def help_blocks(*, bot_user_id: str | None = None) -> dict:
         _section("*Réviser l’article*\n" + "\n".join(_revise_lines())),
         _section("*Réglages et aide*\n"
                  f"• `{COMMAND} réglages`{NBSP}: nombre minimal de mots, ligne de crédit, "
-                 "surveillance du canal.\n"
+                 f"consignes de la rédaction (orthographes, ton, mots à éviter{NBSP}; jamais au-dessus de la "
+                 "fidélité à la dépêche), surveillance du canal.\n"
                  f"• `{COMMAND} aide`{NBSP}: ce message."),
     ]
+    style = house_style_text(channel, house_style)
+    if style:
+        blocks.append(_section(style))
     return _message(f"Réécriture SEO{NBSP}: mode d’emploi", blocks)
 

@@ -21,6 +21,7 @@ from seo.pipeline import Engine, Result
 from .publisher import ChannelUnavailable, Publisher, slack_error
 from .queue import HEARTBEAT_TIMEOUT
 from .settings import BotSettings
+from .short_copy import run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
 
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 RUN_TTL = HEARTBEAT_TIMEOUT * 0.75
 assert RUN_TTL < HEARTBEAT_TIMEOUT
 
+
+SHORT_COPY_KINDS = ("titles", "social")  # a message in the thread, not a new version
 
 # Steps that take a few milliseconds: the status line skips them.
 _INSTANT_STEPS = {"cleaning", "finishing"}
@@ -112,6 +115,16 @@ class JobRunner:
             await self.state.job_set(spec.id, "done", "expired")
             return
 
+        if spec.kind in SHORT_COPY_KINDS:
+            try:
+                await run_short_copy(self, spec, status_ts, record.source)
+            except InputError as exc:
+                await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(str(exc)))
+                await self.state.job_set(spec.id, "done", "input")
+            except LLMError as exc:
+                await self._failed(spec, status_ts, str(exc))
+            return
+
         version_no = await self.state.job_get(spec.id, "version")
         data = await self.state.version(spec.article_id, int(version_no)) if version_no else None
         if data is None:
@@ -154,26 +167,31 @@ class JobRunner:
         channel_settings = await self.state.channel_settings(spec.channel)
         min_words = spec.min_words or channel_settings.get("min_words") or self.settings.min_words
         credit = spec.credit or channel_settings.get("credit") or None
+        house = channel_settings.get("house_style") or None
         source = record.source
         if spec.kind == "rewrite":
             return await self.engine.rewrite(source, keyword=spec.keyword, min_words=min_words,
-                                             credit=credit, progress=progress)
+                                             credit=credit, progress=progress, house_style=house)
         base = await self.state.version(spec.article_id, spec.base_version)
         if base is None:
             raise InputError("La version d’origine de cet article a expiré : relancez une réécriture.")
         article = Article(**base["article"])
+        if spec.kind == "title":  # a chosen alternative title: same body, no LLM call
+            return self.engine.retitle(source, article, title=spec.new_title or article.title,
+                                       meta_title=spec.new_meta_title or article.meta_title)
         if spec.kind == "regenerate":
             return await self.engine.rewrite(source, keyword=article.focus_keyword, min_words=min_words,
                                              credit=credit or article.credit, progress=progress,
-                                             temperature=0.8)
+                                             temperature=0.8, house_style=house)
         if spec.kind == "shorten":
             return await self.engine.shorten(source, article, min_words=min_words, credit=credit,
-                                             progress=progress)
+                                             progress=progress, house_style=house)
         if spec.kind == "keyword":
             return await self.engine.change_keyword(source, article, spec.keyword or "", min_words=min_words,
-                                                    credit=credit, progress=progress)
+                                                    credit=credit, progress=progress, house_style=house)
         return await self.engine.revise(source, article, instruction=spec.instruction or "",
-                                        min_words=min_words, credit=credit, progress=progress)
+                                        min_words=min_words, credit=credit, progress=progress,
+                                        house_style=house)
 
     @staticmethod
     def _version_data(spec: JobSpec, version: int, result: Result) -> dict:

@@ -5,7 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise"]
+# "titles" and "social" write short copy in the thread (no new version); "title" makes a new
+# version from one of the stored alternative titles (no LLM call).
+Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise", "titles", "social", "title"]
 
 
 class JobSpec(BaseModel):
@@ -21,3 +23,5 @@ class JobSpec(BaseModel):
     keyword: str | None = None
     min_words: int | None = None
     credit: str | None = None
+    new_title: str | None = None  # "title": the chosen alternative title and its SEO title,
+    new_meta_title: str | None = None  # read from the stored proposals by the web side

@@ -11,6 +11,7 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   job:{id}:running             the live run of a job (refreshed while it runs)
   job:{id}:spec                the spec of a failed job, for the Réessayer button
   settings:{channel}           per-channel settings
+  titles:{job}                 the alternative titles proposed by a « Titres » job
   recent:{user}                the user's last articles (App Home)
 """
 from __future__ import annotations
@@ -98,6 +99,17 @@ class State:
             version = int(latest)
         raw = await self.kv.get(f"article:{article_id}:v{version}")
         return json.loads(raw) if raw else None
+
+    async def save_titles(self, job_id: str, article_id: str, titles: list[dict]) -> None:
+        """The alternative titles a « Titres » job proposed (its « Choisir » buttons point here)."""
+        await self.kv.set(f"titles:{job_id}", json.dumps({"article_id": article_id, "titles": titles},
+                                                         ensure_ascii=False), self.retention)
+
+    async def titles(self, job_id: str, article_id: str) -> list[dict] | None:
+        """The titles of that job, if it was about that article."""
+        raw = await self.kv.get(f"titles:{job_id}")
+        data = json.loads(raw) if raw else None
+        return data["titles"] if data and data.get("article_id") == article_id else None
 
     # --- thread locks -----------------------------------------------------
     async def lock_thread(self, channel: str, thread_ts: str, job_id: str, ttl: float) -> bool:

@@ -54,7 +54,8 @@ class Submitter:
 
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
                           base_version: int | None = None, instruction: str | None = None,
-                          keyword: str | None = None) -> Outcome:
+                          keyword: str | None = None, new_title: str | None = None,
+                          new_meta_title: str | None = None) -> Outcome:
         rec = await self.state.article(article_id)
         if rec is None:
             return Outcome.MISSING
@@ -65,7 +66,8 @@ class Submitter:
             base_version = latest["version"]
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
-                       instruction=instruction, keyword=keyword)
+                       instruction=instruction, keyword=keyword, new_title=new_title,
+                       new_meta_title=new_meta_title)
         return await self._enqueue(spec)
 
     async def retry(self, *, delivery_key: str, failed_job_id: str, user: str) -> Outcome:

@@ -34,6 +34,9 @@ def _clean_field(text: str) -> str:
     return french_typography(text)
 
 
+clean_field = _clean_field  # public: short texts (titles, social copy) get the same cleaning
+
+
 def _clean_body(text: str) -> str:
     text = neutralise_mentions(text or "").replace("\r\n", "\n")
     paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]

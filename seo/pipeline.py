@@ -20,7 +20,9 @@ from .errors import InputError, LLMError
 from .fidelity import FidelityGuard
 from .glossary import french_names_for
 from .llm import LLMClient, Usage
+from .headlines import TitleSet, suggest_titles
 from .prompts import draft_messages, repair_messages, revision_messages
+from .social import SocialCopy, write_social
 from .render import body_markdown, to_html, to_markdown
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,14 @@ class _Candidate:
         return (len(self.issues), self.words < min_words, self.hard)
 
 
+def guard_for(dispatch: Dispatch) -> FidelityGuard:
+    """The fidelity guard of a dispatch: its facts, and French names vouched for by a foreign source."""
+    facts = dispatch.fact_source
+    if not looks_french(dispatch.text):
+        facts += "\n" + french_names_for(dispatch.text)  # NATO vouches for OTAN
+    return FidelityGuard(facts)
+
+
 def document_for(article: Article) -> Document:
     return Document(
         title=article.title,
@@ -95,7 +105,7 @@ class Engine:
 
     async def rewrite(self, raw: str, *, keyword: str | None = None, min_words: int | None = None,
                       credit: str | None = None, progress: Progress | None = None,
-                      temperature: float = 0.4) -> Result:
+                      temperature: float = 0.4, house_style: str | None = None) -> Result:
         started = time.perf_counter()
         progress = progress or _no_progress
         min_words = min_words or self.settings.min_words
@@ -104,14 +114,16 @@ class Engine:
         min_words = max(min_words, dispatch.requested_min_words or 0)  # "create at least 900 words"
         usage = Usage()
         await progress("drafting", None)
-        messages = draft_messages(dispatch, min_words=min_words, keyword=keyword)
+        messages = draft_messages(dispatch, min_words=min_words, keyword=keyword, house_style=house_style)
         draft = await self.llm.complete(messages, Draft, usage, temperature=temperature)
         return await self._check_and_repair(dispatch, draft, usage, keyword=keyword, min_words=min_words,
-                                            credit=credit, progress=progress, started=started)
+                                            credit=credit, progress=progress, started=started,
+                                            house_style=house_style)
 
     async def revise(self, raw: str, article: Article, *, instruction: str, keyword: str | None = None,
                      min_words: int | None = None, target_words: int | None = None,
-                     credit: str | None = None, progress: Progress | None = None) -> Result:
+                     credit: str | None = None, progress: Progress | None = None,
+                     house_style: str | None = None) -> Result:
         """A new version of `article` following an editor's instruction, with the same checks."""
         started = time.perf_counter()
         progress = progress or _no_progress
@@ -121,17 +133,18 @@ class Engine:
         await progress("revising", None)
         kw = keyword or article.focus_keyword
         messages = revision_messages(dispatch, article, instruction, min_words=min_words, keyword=kw,
-                                     target=target_words)
+                                     target=target_words, house_style=house_style)
         draft = await self.llm.complete(messages, Draft, usage)
         # Never a ceiling at or under the floor: that problem could not be repaired.
         max_words = max(round(target_words * 1.1), min_words + 30) if target_words else None
         return await self._check_and_repair(dispatch, draft, usage, keyword=kw, min_words=min_words,
                                             credit=credit if credit is not None else article.credit,
                                             progress=progress, max_words=max_words, target=target_words,
-                                            started=started)
+                                            started=started, house_style=house_style)
 
     async def shorten(self, raw: str, article: Article, *, min_words: int | None = None,
-                      credit: str | None = None, progress: Progress | None = None) -> Result:
+                      credit: str | None = None, progress: Progress | None = None,
+                      house_style: str | None = None) -> Result:
         min_words = min_words or self.settings.min_words
         words = count_words(article.body_text())
         target = max(min_words + 10, round(words * 0.8))
@@ -142,18 +155,21 @@ class Engine:
             )
         return await self.revise(
             raw, article, min_words=min_words, target_words=target, credit=credit, progress=progress,
+            house_style=house_style,
             instruction=f"Raccourcissez l’article à environ {target} mots (jamais moins de {min_words}) : "
                         "resserrez les phrases et retirez les redites, gardez les faits essentiels, "
                         "les citations clés et les intertitres.",
         )
 
     async def change_keyword(self, raw: str, article: Article, keyword: str, *, min_words: int | None = None,
-                             credit: str | None = None, progress: Progress | None = None) -> Result:
+                             credit: str | None = None, progress: Progress | None = None,
+                             house_style: str | None = None) -> Result:
         keyword = keyword.strip()
         if not keyword:
             raise InputError("Indiquez un mot-clé.")
         return await self.revise(
             raw, article, keyword=keyword, min_words=min_words, credit=credit, progress=progress,
+            house_style=house_style,
             instruction=f"Optimisez l’article pour le nouveau mot-clé principal « {keyword} » : titre, titre SEO, "
                         "chapô, méta-description et une partie des intertitres le contiennent ; focus_keyword "
                         "vaut exactement ce mot-clé.",
@@ -162,11 +178,8 @@ class Engine:
     async def _check_and_repair(self, dispatch: Dispatch, draft: Draft, usage: Usage, *, keyword: str | None,
                                 min_words: int, credit: str | None, progress: Progress,
                                 max_words: int | None = None, target: int | None = None,
-                                started: float) -> Result:
-        facts = dispatch.fact_source
-        if not looks_french(dispatch.text):
-            facts += "\n" + french_names_for(dispatch.text)  # NATO vouches for OTAN
-        guard = FidelityGuard(facts)
+                                started: float, house_style: str | None = None) -> Result:
+        guard = guard_for(dispatch)
         credit = credit if credit is not None else dispatch.credit
         best: _Candidate | None = None
         for round_no in range(MAX_REPAIR_ROUNDS + 1):
@@ -187,7 +200,7 @@ class Engine:
                 break
             await progress("repairing", f"{round_no + 1}/{MAX_REPAIR_ROUNDS}")
             messages = repair_messages(dispatch, article, [p.message for p in problems], min_words=min_words,
-                                       keyword=keyword, target=target)
+                                       keyword=keyword, target=target, house_style=house_style)
             try:
                 draft = await self.llm.complete(messages, Draft, usage)
             except LLMError:
@@ -200,6 +213,26 @@ class Engine:
         await progress("finishing", None)
         usage.seconds = time.perf_counter() - started
         return self._finish(best, usage)
+
+    async def titles(self, raw: str, article: Article, *, house_style: str | None = None) -> TitleSet:
+        """Five alternative titles with their SEO titles, checked like the article (one LLM call)."""
+        dispatch = clean(raw)
+        return await suggest_titles(self.llm, dispatch, article, guard_for(dispatch), house_style=house_style)
+
+    async def social(self, raw: str, article: Article, *, house_style: str | None = None) -> SocialCopy:
+        """Push alert, X post, Facebook / LinkedIn post and newsletter blurb (one LLM call)."""
+        dispatch = clean(raw)
+        return await write_social(self.llm, dispatch, article, guard_for(dispatch), house_style=house_style)
+
+    def retitle(self, raw: str, article: Article, *, title: str, meta_title: str) -> Result:
+        """A new version with another title and SEO title, the same body: no LLM call."""
+        started = time.perf_counter()
+        guard = guard_for(clean(raw))
+        changed = polish(article.model_copy(update={"title": title, "meta_title": meta_title}), guard,
+                         keyword=article.focus_keyword, credit=article.credit)
+        cand = _Candidate(changed, count_words(changed.body_text()), fidelity_issues(changed, guard),
+                          analyze(document_for(changed)), 0)
+        return self._finish(cand, Usage(seconds=time.perf_counter() - started))
 
     @staticmethod
     def _finish(c: _Candidate, usage: Usage) -> Result:

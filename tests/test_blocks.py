@@ -121,6 +121,8 @@ def test_ordinary_article_is_one_message_with_everything():
         ("Raccourcir", "seo_shorten", "aid:3"),
         ("Changer le mot-clé", "seo_change_keyword", "aid:3"),
         ("Exporter", "seo_export", "aid:3"),
+        ("Titres", "seo_titles", "aid:3"),
+        ("Réseaux sociaux", "seo_social", "aid:3"),
     ]
     sections = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
     assert "*Titre SEO\u00a0:*" in sections and "*Méta-description\u00a0:*" in sections
@@ -152,7 +154,7 @@ def test_huge_article_is_split_without_losing_a_character():
         assert text.startswith("## ")
     # only the last message has the buttons and the SEO fields
     assert all(not buttons(m) for m in messages[:-1])
-    assert len(buttons(messages[-1])) == 4
+    assert len(buttons(messages[-1])) == len(B.ARTICLE_ACTIONS)
 
 
 def test_one_giant_section_is_cut_between_paragraphs():
@@ -192,7 +194,7 @@ def test_forty_fidelity_issues_stay_within_limits():
                    if b["type"] == "section" and b["text"]["text"].startswith(":warning: *À vérifier*"))
     assert "• citation\u00a0: «\u00a0phrase inventée numéro 0" in warning
     assert "… et " in warning and "autres" in warning
-    assert len(buttons(last)) == 4
+    assert len(buttons(last)) == len(B.ARTICLE_ACTIONS)
 
 
 def test_fidelity_ok_says_so():
@@ -309,15 +311,18 @@ def test_keyword_modal():
 
 
 def test_settings_modal():
-    view = B.settings_modal({"min_words": 900, "credit": "(Avec AFP)", "watch": True, "channel_id": "C42"}, "{}")
+    view = B.settings_modal({"min_words": 900, "credit": "(Avec AFP)", "watch": True, "channel_id": "C42",
+                             "house_style": "Écrire « Otan »."}, "{}")
     check_view(view, "seo_settings_modal")
     assert _input_ids(view) == {(B.MIN_WORDS_BLOCK, B.MIN_WORDS_ACTION), (B.CREDIT_BLOCK, B.CREDIT_ACTION),
-                                (B.WATCH_BLOCK, B.WATCH_ACTION)}
+                                (B.HOUSE_STYLE_BLOCK, B.HOUSE_STYLE_ACTION), (B.WATCH_BLOCK, B.WATCH_ACTION)}
     by_id = {b.get("block_id"): b["element"] for b in view["blocks"] if b["type"] == "input"}
     number = by_id[B.MIN_WORDS_BLOCK]
     assert number["type"] == "number_input" and number["initial_value"] == "900"
     assert (number["min_value"], number["max_value"]) == ("300", "3000")
     assert by_id[B.CREDIT_BLOCK]["initial_value"] == "(Avec AFP)"
+    style = by_id[B.HOUSE_STYLE_BLOCK]
+    assert style["initial_value"] == "Écrire « Otan »." and style["max_length"] == 1000 and style["multiline"]
     assert by_id[B.WATCH_BLOCK]["initial_options"][0]["value"] == B.WATCH_OPTION
     off = B.settings_modal({"min_words": 50, "watch": False}, "{}")
     by_id = {b.get("block_id"): b["element"] for b in off["blocks"] if b["type"] == "input"}

@@ -1,4 +1,5 @@
-"""Régénérer, Raccourcir, Changer le mot-clé: each acts on the version it sits under."""
+"""Régénérer, Raccourcir, Changer le mot-clé, Titres, Réseaux sociaux: each acts on the version it
+sits under."""
 from __future__ import annotations
 
 import json
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 STARTED = {
     "regenerate": "C’est parti : une nouvelle version arrive dans ce fil.",
     "shorten": "C’est parti : une version plus courte arrive dans ce fil.",
+    "titles": "C’est parti : cinq titres possibles arrivent dans ce fil.",
+    "social": "C’est parti : les textes pour les réseaux sociaux arrivent dans ce fil.",
 }
 
 
@@ -33,6 +36,16 @@ def register(app, svc: Services) -> None:
     async def shorten(ack, body, action, client):
         await ack()
         await _start(svc, client, body, action, "shorten")
+
+    @app.action(blocks.ACTION_TITLES)
+    async def titles(ack, body, action, client):
+        await ack()
+        await _start(svc, client, body, action, "titles")
+
+    @app.action(blocks.ACTION_SOCIAL)
+    async def social(ack, body, action, client):
+        await ack()
+        await _start(svc, client, body, action, "social")
 
     @app.action(blocks.ACTION_CHANGE_KEYWORD)
     async def change_keyword(ack, body, action, client):

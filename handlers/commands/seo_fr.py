@@ -45,7 +45,11 @@ def register(app, svc: Services) -> None:
             await tell(NOT_ALLOWED)
             return
         if word in HELP_WORDS:
-            await tell(**blocks.help_blocks())
+            try:
+                house_style = (await svc.state.channel_settings(channel)).get("house_style")
+            except queue_errors():
+                house_style = None
+            await tell(**blocks.help_blocks(channel=channel, house_style=house_style))
             return
         if not text or word in SETTINGS_WORDS:
             meta = json.dumps({"channel": channel})

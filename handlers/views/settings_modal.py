@@ -1,4 +1,4 @@
-"""/seo-fr réglages: per-channel minimum words, credit line and watch mode."""
+"""/seo-fr réglages: per-channel minimum words, credit line, house style and watch mode."""
 from __future__ import annotations
 
 import blockkit as blocks
@@ -22,6 +22,11 @@ def register(app, svc: Services) -> None:
                       errors={blocks.MIN_WORDS_BLOCK: f"Entrez un nombre entier entre {low} et {high}."})
             return
         credit = text_value(view, blocks.CREDIT_BLOCK, blocks.CREDIT_ACTION)
+        house_style = text_value(view, blocks.HOUSE_STYLE_BLOCK, blocks.HOUSE_STYLE_ACTION)
+        if len(house_style) > blocks.HOUSE_STYLE_MAX:  # Slack enforces max_length; a forged payload may not
+            await ack(response_action="errors", errors={
+                blocks.HOUSE_STYLE_BLOCK: f"{blocks.HOUSE_STYLE_MAX} caractères au plus."})
+            return
         watch = any(o.get("value") == blocks.WATCH_OPTION
                     for o in field(view, blocks.WATCH_BLOCK, blocks.WATCH_ACTION).get("selected_options") or [])
         await ack()
@@ -31,12 +36,13 @@ def register(app, svc: Services) -> None:
             return
         try:
             await svc.state.save_channel_settings(channel, {"min_words": min_words, "credit": credit or None,
-                                                            "watch": watch})
+                                                            "house_style": house_style or None, "watch": watch})
         except queue_errors():
             await client.chat_postEphemeral(channel=channel, user=user, text=UNAVAILABLE)
             return
         await client.chat_postEphemeral(
             channel=channel, user=user,
             text=(f"Réglages enregistrés pour <#{channel}> : {min_words} mots minimum"
-                  f"{', crédit « ' + credit + ' »' if credit else ''}, surveillance "
-                  f"{'activée' if watch else 'désactivée'}."))
+                  f"{', crédit « ' + credit + ' »' if credit else ''}, "
+                  f"{'consignes de la rédaction enregistrées' if house_style else 'sans consignes de la rédaction'}, "
+                  f"surveillance {'activée' if watch else 'désactivée'}."))

@@ -880,7 +880,13 @@ def build_article(ctx: _Ctx, current: dict | None = None) -> dict:
 
 
 def write(request_json: dict) -> dict:
-    """The article a good model would write for this Chat Completions request."""
+    """The article a good model would write for this Chat Completions request (or, for the
+    short-copy schemas « titres » and « reseaux_sociaux », the titles or social posts)."""
+    schema = ((request_json.get("response_format") or {}).get("json_schema") or {}).get("name")
+    if schema == "titres":
+        return write_titles(request_json)
+    if schema == "reseaux_sociaux":
+        return write_social(request_json)
     key = json.dumps(request_json.get("messages"), sort_keys=True, ensure_ascii=False, default=str)
     return copy.deepcopy(_write_cached(key))
 
@@ -940,7 +946,94 @@ def _write(request_json: dict) -> dict:
         keyword = choose_keyword(sentences)
     ctx = _Ctx(keyword, sentences, p["dispatch"], min_words, target)
     ctx.explicit_target = p["target_words"] is not None
-    return build_article(ctx, current)
+    article = build_article(ctx, current)
+    if _house_style_rewords_quotes(request_json):
+        article = _reword_quotes(article)
+    return article
+
+
+# --------------------------------------------------------------------------- house style, short copy
+
+def _house_style(request_json: dict) -> str:
+    users = [m for m in request_json.get("messages") or [] if m.get("role") == "user"]
+    user = _message_text(users[-1]) if users else ""
+    m = re.search(r"<consignes>(.*?)</consignes>", user, re.S)
+    return m.group(1) if m else ""
+
+
+def _house_style_rewords_quotes(request_json: dict) -> bool:
+    """A model that obeys a house rule it should not: « corriger les citations »."""
+    rules = _fold(_house_style(request_json))
+    return "citation" in rules and any(w in rules for w in ("corrig", "modifi", "reformul", "amelior"))
+
+
+_QUOTE = re.compile(r"«([\s\u00a0\u202f]*)([^«»]+?)([\s\u00a0\u202f]*)»")
+
+
+def _reword_quotes(article: dict) -> dict:
+    """« Correct » every quotation of four words or more: one word added after its first."""
+    def reword(m: re.Match) -> str:
+        words = m.group(2).split(" ")
+        if len(words) < 4:
+            return m.group(0)
+        return f"«{m.group(1)}{words[0]} vraiment {' '.join(words[1:])}{m.group(3)}»"
+
+    article = copy.deepcopy(article)
+    article["lead"] = _QUOTE.sub(reword, article.get("lead", ""))
+    for sec in article.get("sections") or []:
+        sec["body"] = _QUOTE.sub(reword, sec.get("body", ""))
+    return article
+
+
+def _short_copy_context(request_json: dict) -> tuple[str, list[str]]:
+    users = [m for m in request_json.get("messages") or [] if m.get("role") == "user"]
+    user = _message_text(users[-1]) if users else ""
+    m = re.search(r"mot-clé principal «\s*(.+?)\s*»", user) or re.search(r"Mot-clé principal : (.+)", user)
+    keyword = m.group(1).strip() if m else ""
+    d = re.search(r"<depeche[^>]*>(.*?)(?:</depeche>|$)", user, re.S | re.I)
+    sentences = dispatch_sentences(d.group(1) if d else "")
+    return keyword, sentences
+
+
+def _words_upto(sentence: str, limit: int) -> str:
+    out = ""
+    for w in sentence.rstrip(" .").split(" "):
+        if len(out) + len(w) + 1 > limit:
+            break
+        out = f"{out} {w}".strip()
+    return out
+
+
+def write_titles(request_json: dict) -> dict:
+    """Five titles led by the keyword, each ending on the dispatch's own words (faithful)."""
+    keyword, sentences = _short_copy_context(request_json)
+    kw = _cap(keyword) if keyword else "Information"
+    angles = ["factuel", "explicatif", "citation", "enjeux", "question"]
+    tails = [_words_upto(s, 70) for s in sentences[:8] if s] or ["ce qu’il faut savoir"]
+    frames = ["{kw} : {t}", "{kw} : ce qu’il faut comprendre", "{kw}, les mots qui comptent", "{kw} : les enjeux",
+              "{kw} : que faut-il en retenir ?"]
+    titles = []
+    for i, angle in enumerate(angles):
+        title = frames[i].format(kw=kw, t=tails[i % len(tails)])
+        if i == 0 and len(tails) > 1:
+            title = f"{kw} : {tails[1]}"
+        meta = f"{kw} : {['l’essentiel', 'décryptage', 'les déclarations', 'les enjeux', 'questions'][i]}"
+        titles.append({"angle": angle, "title": title, "meta_title": meta[:60]})
+    return {"titles": titles}
+
+
+def write_social(request_json: dict) -> dict:
+    keyword, sentences = _short_copy_context(request_json)
+    kw = _cap(keyword) if keyword else "Information"
+    first = sentences[0] if sentences else "Une information à suivre."
+    second = sentences[1] if len(sentences) > 1 else first
+    tag = "#" + re.sub(r"\W+", "", _fold(keyword).title()) if keyword else "#info"
+    return {
+        "push": f"{kw} : {_words_upto(first, 100 - len(kw))}",
+        "x_post": f"{kw} : {_words_upto(first, 200)} {tag} #actualite",
+        "facebook": f"{first} {second} Tous les détails dans notre article.",
+        "newsletter": f"{first} {second} Notre article fait le point.",
+    }
 
 
 __all__ = ["write", "parse_prompt", "dispatch_sentences", "split_sentences", "choose_keyword",

@@ -1,0 +1,51 @@
+"""« Choisir » under an alternative title: a new version with that title, the same body."""
+from __future__ import annotations
+
+import blockkit as blocks
+from jobs.submit import Outcome
+
+from ..pacing import after_acks
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from ..services import Services
+from .common import allowed_click, delivery_key, whisper
+
+
+def parse_pick(value: str) -> tuple[str, int, str, int] | None:
+    try:
+        article_id, version, job_id, index = value.split(":")
+        return article_id, int(version), job_id, int(index)
+    except (ValueError, AttributeError):
+        return None
+
+
+def register(app, svc: Services) -> None:
+    @app.action(blocks.ACTION_PICK_TITLE)
+    async def pick_title(ack, body, action, client):
+        await ack()
+        await after_acks()
+        who = await allowed_click(svc, client, body)
+        if who is None:
+            return
+        user, _channel, _thread = who
+        parsed = parse_pick(action.get("value", ""))
+        if parsed is None:
+            return
+        article_id, version, titles_job, index = parsed
+        try:
+            if not await svc.state.first_delivery(delivery_key(body, action)):
+                return
+            titles = await svc.state.titles(titles_job, article_id)
+            if not titles or not 0 <= index < len(titles):
+                await whisper(client, body, EXPIRED)
+                return
+            chosen = titles[index]
+            outcome = await svc.submitter.new_version(
+                delivery_key=delivery_key(body, action), article_id=article_id, kind="title", user=user,
+                base_version=version, new_title=chosen["title"], new_meta_title=chosen["meta_title"])
+        except queue_errors():
+            await whisper(client, body, UNAVAILABLE)
+            return
+        if outcome is Outcome.BUSY:
+            await whisper(client, body, BUSY)
+        elif outcome is Outcome.MISSING:
+            await whisper(client, body, EXPIRED)

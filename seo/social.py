@@ -1,0 +1,146 @@
+"""Short copy around the article: a push alert, a post for X, one for Facebook / LinkedIn and a
+newsletter blurb.
+
+One LLM call writes the four; code enforces what a desk would otherwise count by hand (lengths,
+at most two hashtags, sentences of the blurb), applies French typography and the cleaning of
+every model field (no mention, link or markup), and runs the fidelity guard over each text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .article import Article
+from .checks import clean_field
+from .cleaning import Dispatch
+from .fidelity import FidelityGuard
+from .llm import LLMClient, Usage
+from .prompts import SYSTEM_PROMPT, fence_dispatch, house_style_section
+
+PUSH_MAX = 120
+X_MAX = 280
+X_HASHTAGS_MAX = 2
+FACEBOOK_MAX = 600
+NEWSLETTER_SENTENCES = (2, 3)
+NEWSLETTER_MAX = 600
+
+# (field, French label, limit) in the order they are shown.
+FIELDS = (
+    ("push", "Alerte push", PUSH_MAX),
+    ("x_post", "Post pour X", X_MAX),
+    ("facebook", "Post Facebook / LinkedIn", FACEBOOK_MAX),
+    ("newsletter", "Newsletter", NEWSLETTER_MAX),
+)
+
+
+class SocialDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    push: str = Field(description=f"Alerte push de {PUSH_MAX} caractères au plus, l’essentiel de l’information")
+    x_post: str = Field(description=f"Post pour X de {X_MAX} caractères au plus, deux hashtags au plus")
+    facebook: str = Field(description=f"Post pour Facebook et LinkedIn, 2 à 4 phrases, {FACEBOOK_MAX} caractères au plus")
+    newsletter: str = Field(description="Présentation de l’article pour la newsletter, 2 ou 3 phrases")
+
+
+@dataclass
+class SocialCopy:
+    texts: dict[str, str]
+    issues: list[dict] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+
+    def to_dict(self) -> dict:
+        return {"texts": dict(self.texts), "issues": list(self.issues)}
+
+
+def social_messages(dispatch: Dispatch, article: Article, *, house_style: str | None = None) -> list[dict]:
+    task = (
+        "Rédigez, pour faire connaître l’article ci-dessous : une alerte push "
+        f"({PUSH_MAX} caractères au plus) ; un post pour X ({X_MAX} caractères au plus, "
+        f"{X_HASHTAGS_MAX} hashtags au plus) ; un post pour Facebook et LinkedIn (2 à 4 phrases) ; "
+        "une présentation pour la newsletter (2 ou 3 phrases). Aucun fait, chiffre, nom ni citation "
+        "qui ne soit dans la dépêche ; une citation entre « » reprend mot pour mot la dépêche ; "
+        "pas de lien, pas d’emoji, pas de mention @."
+    )
+    parts = ["## Dépêche source", fence_dispatch(dispatch), *house_style_section(house_style),
+             "## Tâche", task, "## Article actuel",
+             f"Titre : {article.title}\nMot-clé principal : {article.focus_keyword}\nChapô : {article.lead}"]
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(parts)}]
+
+
+_SENTENCE = re.compile(r".+?(?:[.!?…]+(?:[\s\u00a0\u202f]*[»”])?(?=\s|$)|$)", re.S)
+_HASHTAG = re.compile(r"(?<![\w&])#(\w[\w-]*)")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` within `limit` characters: whole sentences if they fit, else cut at a word with « … »."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for s in sentences(text):
+        candidate = f"{kept} {s}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    if kept:
+        return kept
+    cut = text[: limit].rsplit(" ", 1)[0].rstrip(" ,;:–—-\u00a0")
+    return cut + "…" if len(cut) < limit else cut[: limit - 1] + "…"
+
+
+def enforce(draft: SocialDraft, guard: FidelityGuard) -> tuple[dict[str, str], list[dict]]:
+    texts: dict[str, str] = {}
+    for name, _label, limit in FIELDS:
+        raw = getattr(draft, name) or ""
+        if name == "x_post":
+            raw = _drop_extra_hashtags(raw)
+        text = guard.fix_quotes(clean_field(raw))
+        if name == "newsletter":
+            text = " ".join(sentences(text)[: NEWSLETTER_SENTENCES[1]])
+        texts[name] = fit(text, limit)
+    issues, seen = [], set()
+    for name, _label, _limit in FIELDS:
+        for issue in guard.issues(texts[name]):
+            if (issue.kind, issue.text) not in seen:
+                seen.add((issue.kind, issue.text))
+                issues.append(issue.model_dump() | {"field": name})
+    return texts, issues
+
+
+def _drop_extra_hashtags(text: str) -> str:
+    """At most two hashtags: extra inline ones keep their word, extra trailing ones go."""
+    tags = list(_HASHTAG.finditer(text))
+    if len(tags) <= X_HASHTAGS_MAX:
+        return text
+    out, last = [], 0
+    tail_start = len(text.rstrip())
+    # Trailing run of hashtags (only spaces between them, up to the end).
+    for m in reversed(tags):
+        if text[m.end():tail_start].strip() == "":
+            tail_start = m.start()
+        else:
+            break
+    for i, m in enumerate(tags):
+        out.append(text[last:m.start()])
+        if i < X_HASHTAGS_MAX:
+            out.append(m.group(0))
+        elif m.start() < tail_start:
+            out.append(m.group(1))
+        last = m.end()
+    out.append(text[last:])
+    return re.sub(r"[ \t]{2,}", " ", "".join(out)).strip()
+
+
+async def write_social(llm: LLMClient, dispatch: Dispatch, article: Article, guard: FidelityGuard, *,
+                       house_style: str | None = None) -> SocialCopy:
+    usage = Usage()
+    draft = await llm.complete(social_messages(dispatch, article, house_style=house_style), SocialDraft, usage,
+                               name="reseaux_sociaux", temperature=0.6)
+    texts, issues = enforce(draft, guard)
+    return SocialCopy(texts=texts, issues=issues, usage=usage)
