@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 DONE = {
     "titles": ":white_check_mark: Titres proposés ci-dessous.",
-    "social": ":white_check_mark: Textes pour les réseaux sociaux prêts ci-dessous.",
+    "social": ":white_check_mark: Les textes pour les réseaux sociaux sont prêts ci-dessous.",
 }
 
 

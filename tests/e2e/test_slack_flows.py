@@ -11,7 +11,7 @@ from tests.fakes.openai_server import Error, Hang
 
 from .conftest import article_messages, button_labels, context_of, markdown_of, word_count_of
 
-BUTTONS = ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter"]
+BUTTONS = ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter", "Titres", "Réseaux sociaux"]
 
 
 def dispatch(sample_text: str) -> str:
