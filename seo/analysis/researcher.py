@@ -1,7 +1,7 @@
 """The French "researcher": word lists and morphology used by the checks.
 
 Like Yoast's language researchers, this module holds everything that is specific
-to French: function words (ignored in keyphrases), transition words, the forms
+to French (besides the function words of function_words.py): transition words, the forms
 of "être" that build a passive, the participles, the sentence-beginning
 exceptions and the syllable rules used by the Flesch score. The lists are our own,
 written to behave like Yoast's French lists on ordinary news copy; they are
@@ -10,7 +10,6 @@ frozensets built once at import time.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 
@@ -18,39 +17,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in text.split() if w)
 
 
-# --- function words -------------------------------------------------------
-# Articles, determiners, pronouns, prepositions, conjunctions, auxiliaries, common
-# adverbs and number words: a keyphrase word in this list does not count as a
-# content word (Yoast: keyphraseLength, keyphrase forms, title position).
-FUNCTION_WORDS = _words("""
-le la les l' un une des du de d' au aux ce cet cette ces mon ton son ma ta sa mes tes ses
-notre votre leur nos vos leurs d'un d'une l'un l'une
-à après d'après avant avec chez contre dans depuis derrière dès devant durant en entre envers
-environ hormis hors jusque jusqu'à jusqu'au jusqu'aux loin malgré moyennant outre par parmi
-pendant pour près sans sous sur vers via voici voilà selon concernant quant
-je tu il elle on nous vous ils elles me te se moi toi lui soi eux y j' m' t' s' n' c' qu'
-ce ceci cela ça celui celle ceux celles celui-ci celle-ci celui-là celle-là ceux-ci ceux-là
-qui que quoi dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles duquel
-desquels desquelles qu'il qu'elle qu'ils qu'elles qu'on qu'un qu'une
-et ou ni mais or donc car si comme quand lorsque puisque quoique s'il s'ils lorsqu'il
-aucun aucune autre autres d'autres certain certaine certains certaines chacun chacune chaque
-même mêmes plusieurs quelque quelques quelqu'un tel telle tels telles tout toute tous toutes
-rien personne nul nulle quiconque l'autre combien comment pourquoi quel quelle quels quelles
-ne pas plus moins très trop peu beaucoup assez bien mal aussi ainsi alors encore déjà
-toujours jamais souvent parfois ici là oui non presque tant tellement surtout seulement
-être suis es est sommes êtes sont étais était étions étiez étaient serai sera serons serez
-seront serais serait serions seraient sois soit soyons soyez soient été fut furent
-avoir ai as a avons avez ont avais avait avions aviez avaient aurai aura aurons aurez auront
-aurais aurait aurions auraient aie ait ayons ayez aient eu eut eurent j'ai n'est n'a c'est
-faire fait faits faite font faisait fera ferait
-pouvoir peut peuvent pouvait pourra pourrait pu devoir doit doivent devait devra devrait dû
-vouloir veut veulent voulait voudrait aller va vont allait ira irait
-dire dit disent déclaré déclare a-t-il a-t-elle
-un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
-vingt trente quarante cinquante soixante cent cents mille million millions milliard milliards
-premier première premiers premières second seconde deuxième troisième dernier dernière
-monsieur madame m. mme
-""")
+# Function words (left out of keyphrases) live in function_words.py.
 
 # Transition words (single and multi-word, lower case). A sentence that holds one
 # counts for textTransitionWords.
@@ -195,26 +162,6 @@ def is_active_exception(word: str) -> bool:
 
 
 # --- keyphrase morphology ---------------------------------------------------
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-def keyphrase_words(keyword: str) -> list[str]:
-    """Content words of a keyphrase, as Yoast French (free) builds them.
-
-    Lower-cased, split on whitespace (a hyphenated word stays one word), leading
-    and trailing punctuation removed, function words dropped unless the keyphrase
-    is made only of function words. A keyphrase between double quotes is one
-    exact-match unit.
-    """
-    from .text import get_words  # local import: text imports this module
-
-    kw = keyword.strip().lower()
-    words = get_words(kw, hyphen_boundary=False)
-    content = [w.replace("’", "'") for w in words if w.replace("’", "'") not in FUNCTION_WORDS]
-    return content if content else [w.replace("’", "'") for w in words]
-
 
 def word_forms(word: str, morphology: bool = False) -> list[str]:
     """The forms of one keyphrase word that count as a match.
