@@ -33,7 +33,7 @@ def _inflect(text: str) -> set[str]:
 
 ARTICLES = _w("le la les un une des du au aux d'un d'une l'un l'une")
 NUMERALS = _w("""
-deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept
+deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
 vingt trente quarante cinquante soixante septante huitante octante nonante cent mille million milliard
 second secondes deuxième troisième quatrième cinquième sixième septième huitième neuvième dixième
 onzième douzième treizième quatorzième quinzième seizième vingtième
@@ -41,26 +41,35 @@ deuxièmes troisièmes quatrièmes cinquièmes sixièmes septièmes huitièmes n
 onzièmes douzièmes treizièmes quatorzièmes quinzièmes seizièmes vingtièmes
 """)
 # "premier" is a content word ("premier ministre"), as for Yoast.
-PRONOUNS = _w("""
-je tu il elle on nous vous ils elles qu'il qu'elle qu'ils qu'elles qu'on d'elle d'elles
-moi toi lui soi eux d'eux qu'eux me te se y n'y
-celui celle ceux celles ce ceci cela ça cette cet ces ci là
-mon ton son ma ta sa mes tes ses notre votre leur nos vos leurs
-qui que quoi dont où lequel laquelle auquel auxquels auxquelles duquel desquels desquelles
-combien comment pourquoi d'où quel quels quelle
+PERSONAL_PRONOUNS = _w("je tu il elle on nous vous ils elles qu'il qu'elle qu'ils qu'elles qu'on d'elle d'elles")
+STRESSED_PRONOUNS = _w("moi toi lui soi eux d'eux qu'eux")
+OBJECT_PRONOUNS = _w("me te")
+REFLEXIVE_PRONOUNS = _w("se")
+DEMONSTRATIVES = _w("celui celle ceux celles ce ceci cela ça cette cet ces ci là")
+POSSESSIVES = _w("mon ton son ma ta sa mes tes ses notre votre leur nos vos leurs")
+RELATIVE_PRONOUNS = _w("qui que quoi dont où lequel laquelle auquel auxquels auxquelles duquel desquels desquelles")
+INTERROGATIVE_ADVERBS = _w("combien comment pourquoi d'où")
+INTERROGATIVE_ADJECTIVES = _w("quel quels quelle")
+INDEFINITE_PRONOUNS = _w("""
 aucun aucune autre autres d'autres certain certaine certaines certains chacun chacune même mêmes
 quelqu'un quelqu'une autrui nul nuls nules personne quiconque rien d'aucuns d'aucunes l'autre
 tel telle tels telles
 """)
+ADVERBIAL_PRONOUNS = _w("y n'y")
+PRONOUNS = (PERSONAL_PRONOUNS | STRESSED_PRONOUNS | OBJECT_PRONOUNS | REFLEXIVE_PRONOUNS | DEMONSTRATIVES
+            | POSSESSIVES | RELATIVE_PRONOUNS | INTERROGATIVE_ADVERBS | INTERROGATIVE_ADJECTIVES
+            | INDEFINITE_PRONOUNS | ADVERBIAL_PRONOUNS)
 QUANTIFIERS = _w("""
 beaucoup peu quelque quelques tous tout toute toutes plusieurs plein chaque faible moins tant plus
 suffisant suffisante suffisants suffisantes divers diverse diverses
 """)
 PREPOSITIONS = _w("""
-à après d'après au delà dessous dessus avant avec concernant chez contre dans de depuis derrière dès
+à après d'après au avant avec concernant chez contre dans de depuis derrière dès
 devant durant en entre envers environ hormis hors jusque jusqu'à jusqu'au jusqu'aux loin moyennant
-outre par parmi pendant pour près quant sans sous sur travers vers voilà voici ici d'ici
+outre par parmi pendant pour près quant sans sous sur travers vers voilà
 """)
+# Place words, and the parts of au-delà, au-dessous, au-dessus.
+LOCATIVES = _w("voici ici d'ici delà dessous dessus")
 CONJUNCTIONS = _w("""
 et ni or ou non pas seulement sitôt aussitôt d'autre
 afin autant comme d'autant quand lors parce si tandis
@@ -79,11 +88,14 @@ probable plausible jamais toujours incidemment accidentellement récemment derni
 clairement évidemment apparemment pourvu
 assez trop tellement presque très absolument extrêmement quasi quasiment fort
 """)
-# être, avoir and the verbs that work as auxiliaries or semi-auxiliaries.
-AUXILIARIES = _w("""
+# être (the copula).
+COPULA = _w("""
 être d'être suis es est sommes êtes sont étais était étions étiez étaient serai seras sera serons serez
 seront serais serait serions seriez seraient sois soit soyons soyez soient été n'es n'est n'êtes n'était
 n'étais n'étions n'étiez n'étaient qu'est
+""")
+# avoir and the verbs that work as auxiliaries or semi-auxiliaries.
+OTHER_AUXILIARIES = _w("""
 avoir d'avoir n'avoir l'avoir ai as a avons avez ont avais avait avions aviez avaient aurai auras aura
 aurons aurez auront aurais aurait auriez auraient aie ait ayons ayez eu eus eut eûmes eûtes eurent
 j'ai j'aurai j'avais j'eus n'a n'ai n'aie n'as n'aura n'aurai n'auraient n'aurais n'aurait n'auras
@@ -114,20 +126,27 @@ missiez missent mettrais mettrait mettrions mettriez mettraient mettant
 finir finis finit finissons finissez finissent finîmes finîtes finirent finissais finissait finissions
 finissiez finissaient finirai finiras finira finirons finirez finiront fini finisse finisses finît
 finirais finirait finirions finiriez finiraient finissant
+""") | {"sembl" + e for e in ("e", "es", "ons", "ez", "ent", "ai", "as", "a", "âmes", "âtes", "èrent",
+                           "ais", "ait", "ions", "iez", "aient", "erai", "eras", "era", "erons", "erez",
+                           "eront", "é", "asse", "asses", "ât", "assions", "assiez", "assent",
+                           "erais", "erait", "erions", "eriez", "eraient")}
+# faire and vouloir, which lend their meaning to the noun that follows ("faire une annonce").
+LIGHT_VERBS = _w("""
 faire fais fait faisons faites font fis fit fîmes fîtes firent faisais faisait faisions faisiez
 faisaient ferai feras fera ferons ferez feront
 vouloir veux veut voulons voulez veulent voulus voulut voulûmes voulûtes voulurent voulais voulait
 voulions vouliez voulaient voudrai voudras voudra voudrons voudrez voudront voulu voudrais voudrait
 voudrions voudriez voudraient voulant
-""") | {"sembl" + e for e in ("e", "es", "ons", "ez", "ent", "ai", "as", "a", "âmes", "âtes", "èrent",
-                           "ais", "ait", "ions", "iez", "aient", "erai", "eras", "era", "erons", "erez",
-                           "eront", "é", "asse", "asses", "ât", "assions", "assiez", "assent",
-                           "erais", "erait", "erions", "eriez", "eraient")}
+""")
 # Verbs that introduce reported speech.
-REPORTING_VERBS = _w("""
-dire dit disent disait disaient dirent disant écrire écrit répondre répond répondu réagir réagi réagit
-poursuivre poursuit
-demander demande demandent demandait demandaient demanda demandé
+REPORTING_INFINITIVES = _w("""
+dire penser demander concéder continuer confier déclamer déclarer déplorer expliquer lancer narrer raconter
+rappeler réagir répondre rétorquer souligner affirmer ajouter analyser avancer écrire indiquer poursuivre
+préciser résumer témoigner
+""")
+REPORTING_VERBS = REPORTING_INFINITIVES | _w("""
+dit disent disait disaient dirent disant écrit répond répondu réagi réagit poursuit
+demande demandent demandait demandaient demanda demandé
 penser pense pensent pensait pensaient pensa pensé
 affirmer affirme affirmé avoue avoué concéder concède concédé confier confie confié
 continuer continue continué déclamer déclame déclamé déclarer déclare déclaré déplorer déplore déploré
@@ -161,5 +180,6 @@ ne oui d'accord amen euro euros etc mme mmes mlle mlles mm dr pr jr sr à d t
 """)
 
 FUNCTION_WORDS: frozenset[str] = frozenset().union(
-    ARTICLES, NUMERALS, PRONOUNS, QUANTIFIERS, PREPOSITIONS, CONJUNCTIONS, CONNECTIVES, AUXILIARIES,
+    ARTICLES, NUMERALS, PRONOUNS, QUANTIFIERS, PREPOSITIONS, LOCATIVES, CONJUNCTIONS, CONNECTIVES, COPULA,
+    OTHER_AUXILIARIES, LIGHT_VERBS,
     REPORTING_VERBS, GENERAL_ADJECTIVES, OTHER)
