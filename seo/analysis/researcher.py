@@ -140,11 +140,13 @@ incontesté incontrôlé inconsidéré indéterminé inopiné surpeuplé sous-d�
 NOUN_EXCEPTIONS = _words("""
 côté comité député degré café clé thé pâté santé liberté volonté pitié amitié fierté procédé
 canapé bébé blé fossé gré lycée trophée idée année journée soirée matinée vallée épée odyssée épopée
+comté mosquée poupée araignée corvée nausée risée bouée fée orchidée giroflée
 """)
 OTHER_PARTICIPLE_EXCEPTIONS = _words("é hé bé ohé olé malgré")
 PARTICIPLES_LIKE_NOUNS = _words("""
 cité récité incité suscité excité habité cohabité limité délimité nécessité invité retraité hérité visité
 revisité mérité démérité profité précipité exploité édité réédité sollicité évité imité irrité médité inquiété
+félicité
 hésité facilité débité crédité discrédité agité abrité milité plébiscité réhabilité ébruité palpité
 """)
 
@@ -155,7 +157,10 @@ ouvert offert souffert découvert recouvert
 vu revu prévu pourvu su connu reconnu reçu perçu aperçu déçu battu abattu combattu vaincu convaincu
 tenu détenu maintenu obtenu retenu soutenu contenu entretenu vendu rendu défendu entendu
 attendu étendu répandu suspendu tendu mordu tordu fondu répondu confondu interrompu voulu lu élu
-prévenu conclu exclu vécu bu paru disparu pu cru
+prévenu conclu exclu vécu bu paru disparu pu cru pendu moulu cousu fendu tondu secouru promu ému résolu
+débattu démenti
+cuit enduit instruit séduit souscrit entrouvert
+blanchi noirci rougi jauni verdi pâli vieilli rajeuni grandi péri mûri ralenti assoupli durci
 peint craint joint rejoint contraint éteint plaint restreint astreint enfreint
 fini choisi saisi réuni puni trahi envahi accueilli cueilli suivi poursuivi servi desservi
 nourri guéri garanti investi établi rétabli bâti converti subi démoli aboli accompli
@@ -164,7 +169,7 @@ rempli affaibli enrichi appauvri élargi agrandi grossi réussi franchi fourni a
 # Participles in -s take only -e and -es (pris, prise, prises).
 IRREGULAR_PARTICIPLES_IN_S = _words("""
 pris repris appris compris surpris entrepris mis admis commis compromis permis promis remis soumis
-transmis émis omis démis acquis conquis requis assis inclus clos
+transmis émis omis démis acquis conquis requis enquis assis sursis inclus clos
 """)
 # Participles whose agreed forms are irregular themselves.
 IRREGULAR_PARTICIPLES_FIXED = _words("dû dus due dues mû absous absoute absoutes dissous dissoute dissoutes")
@@ -176,8 +181,14 @@ IRREGULAR_PARTICIPLE_FORMS = (frozenset(p + s for p in IRREGULAR_PARTICIPLES for
 REGULAR_PARTICIPLE_RE = re.compile(r"\S+(?:é|ée|és|ées)(?:$|[ \n\r\t.,'()\"+\-;!?:/»«‹›<>])", re.IGNORECASE)
 
 
+# Prefixes that make a verb from a verb: rebâti, rouvert, réélu, sous-entendu, redécouvert.
+_VERB_PREFIXES = ("re", "ré", "r", "sous-", "redé")
+
+
 def is_participle(word: str) -> bool:
-    return bool(REGULAR_PARTICIPLE_RE.search(word)) or word in IRREGULAR_PARTICIPLE_FORMS
+    if REGULAR_PARTICIPLE_RE.search(word) or word in IRREGULAR_PARTICIPLE_FORMS:
+        return True
+    return any(word.startswith(p) and word[len(p):] in IRREGULAR_PARTICIPLE_FORMS for p in _VERB_PREFIXES)
 
 
 def is_active_exception(word: str) -> bool:

@@ -40,6 +40,28 @@ affaibli enrichi élargi agrandi franchi fourni né mort parti sorti venu devenu
 apparu disparu paru descendu assis acquis conquis requis inclus exclu conclu dû pu su bu cru vécu""".split()
 NOUNS = """année journée armée entrée arrivée soirée durée idée assemblée musée lycée trophée allée pensée
 tournée rentrée montée percée été santé liberté société sécurité communauté cité moitié""".split()
+# A second vocabulary of rarer words, kept apart: the first set tuned the word lists,
+# this one measured how they carry over to words they were not written from.
+RARE_REGULAR = """dénoncé salué soutenu encadré renforcé réformé relancé maintenu déployé mobilisé sanctionné
+perquisitionné écroué inculpé relaxé acquitté expulsé rapatrié indemnisé dédommagé récompensé licencié
+embauché recruté muté promu démis élu réélu investi remanié dissous prorogé ratifié promulgué censuré
+amendé adopté retoqué reporté ajourné différé avancé révisé corrigé modifié simplifié durci assoupli
+étendu généralisé expérimenté testé évalué mesuré observé constaté relevé signalé rapporté dévoilé
+révélé divulgué démenti nuancé précisé clarifié détaillé illustré justifié motivé argumenté contesté
+décrié plébiscité acclamé hué sifflé applaudi félicité remercié honoré décoré cité invité convié
+accueilli reçu hébergé logé relogé nourri soigné vacciné dépisté testé confiné isolé évacué secouru
+rescapé retrouvé identifié localisé géolocalisé filmé photographié enregistré inondé submergé dévasté
+ravagé incendié calciné effondré fissuré fragilisé consolidé sécurisé protégé gardé surveillé contrôlé
+verbalisé flashé interpellé gardé-à-vue""".split()
+RARE_IRREGULAR = """inscrit décrit souscrit traduit séduit instruit cuit enduit offert souffert recouvert entrouvert
+aperçu déçu conçu perçu atteint perdu rompu corrompu battu combattu débattu rebattu abattu entendu
+sous-entendu pendu descendu fendu tondu pondu vendu revendu dissous résolu absous moulu cousu exclu
+inclus émis omis clos admis commis démis requis enquis conquis reconquis acquis assis sursis
+bâti rebâti blanchi noirci rougi jauni verdi pâli vieilli rajeuni grandi maigri grossi guéri péri
+ouvert rouvert découvert redécouvert""".split()
+RARE_NOUNS = """allée cheminée poupée dictée rosée gelée araignée bouée corvée fée giroflée lignée mêlée mosquée
+nausée orchidée pincée plongée randonnée renommée risée traversée veillée vallée chaussée comté
+député délégué employé allié marché côté""".split()
 # (singular, plural) forms of what comes between the subject and the participle.
 AUX = [("est", "sont"), ("était", "étaient"), ("sera", "seront"), ("serait", "seraient"), ("fut", "furent"),
        ("a été", "ont été"), ("avait été", "avaient été"), ("aurait été", "auraient été"),
@@ -69,16 +91,17 @@ def agree(word: str, g: str, n: str, irregular: bool) -> str:
     return word + suffix
 
 
-def sentence(rng: random.Random) -> str:
+def sentence(rng: random.Random, rare: bool = False) -> str:
+    regular, irregular, nouns = (RARE_REGULAR, RARE_IRREGULAR, RARE_NOUNS) if rare else (REGULAR, IRREGULAR, NOUNS)
     prefix = rng.choice(PREFIXES)
     subj, g, n = ("Le texte", "m", "s") if prefix == "Le texte qui " else rng.choice(SUBJECTS)
     kind = rng.random()
     if kind < 0.45:
-        word, irr = rng.choice(REGULAR), False
+        word, irr = rng.choice(regular), False
     elif kind < 0.85:
-        word, irr = rng.choice(IRREGULAR), True
+        word, irr = rng.choice(irregular), True
     else:
-        word, irr = rng.choice(NOUNS), False
+        word, irr = rng.choice(nouns), False
     if rng.random() < 0.85:  # mostly agreed, sometimes not (a common typo)
         word = agree(word, g, n, irr)
     aux = rng.choice(AUX)[n == "p"]
@@ -93,10 +116,10 @@ def sentence(rng: random.Random) -> str:
 def main() -> None:
     rng = random.Random(1505)
     arts = []
-    for i in range(60):
+    for i in range(100):
         sents: list[str] = []
         while len(sents) < 25:
-            s = sentence(rng)
+            s = sentence(rng, rare=i >= 60)
             if s not in sents:
                 sents.append(s)
         body = "\n\n".join(" ".join(sents[k:k + 5]) for k in range(0, 25, 5))
