@@ -9,7 +9,7 @@ import re
 from functools import cached_property
 
 from . import matching
-from . import researcher as fr
+from .syllables import count_syllables
 from .document import Block, Document, parse_blocks
 from .text import get_words, normalize_single_quotes, split_sentences, tokens, words_from_tokens
 
@@ -116,7 +116,7 @@ class Paper:
                 n_sent += len(split_sentences(t))
                 words = get_words(t)
             n_words += len(words)
-            n_syl += sum(fr.count_syllables(w.lower()) for w in words)
+            n_syl += sum(count_syllables(w.lower()) for w in words)
         return n_sent, n_words, n_syl
 
     # --- keyphrase ------------------------------------------------------------

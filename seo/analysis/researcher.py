@@ -3,7 +3,7 @@
 Like Yoast's language researchers, this module holds everything that is specific
 to French (besides the function words of function_words.py): transition words, the forms
 of "être" that build a passive, the participles, the sentence-beginning
-exceptions and the syllable rules used by the Flesch score. The lists are our own,
+exceptions (syllables are counted in syllables.py). The lists are our own,
 written to behave like Yoast's French lists on ordinary news copy; they are
 frozensets built once at import time.
 """
@@ -245,55 +245,3 @@ def word_forms(word: str, morphology: bool = False) -> list[str]:
         if e not in forms:
             forms.append(e)
     return forms
-
-
-# --- syllables (Flesch) -------------------------------------------------------
-VOWELS = "aeiouyàâéèêëîïûüùôæœ"
-_VOWEL_GROUP_RE = re.compile(f"[{VOWELS}]+")
-# Yoast-style French deviations: each match adds countModifier syllables.
-_SYLLABLE_DEVIATIONS = (
-    (re.compile(r"[ptf]aon(ne)?[s]?$"), -1),
-    (re.compile(r"aoul|[^eéiïou]e(s|nt)?$|[qg]ue(s|nt)?$"), -1),
-    (re.compile(r"o[ëaéèï]"), 1),
-    (re.compile(
-        r"a[eéèïüo]|é[aâèéiîuo]|ii[oe]|[aeéuo]y[aâeéèoui]|coe[^u]|zoo|coop|coord|poly[ae]|[bcd]ry[oa]"
-        r"|[bcdfgptv][rl](ou|u|i)[aéèouâ]|ouez|[blmnt]uio|uoia|ment$|yua"
-        r"|[bcdfgptv][rl](i|u|eu)e([ltz]|r[s]?$|n[^t])|[^aeiuyàâéèêëîïûüùôæœqg]uie[rz]$"), 1),
-)
-# Whole words whose count the rules above get wrong.
-_SYLLABLE_WORDS = {
-    "que": 1, "ok": 2, "pays": 2, "août": 1, "oye": 1, "business": 2,
-}
-# Monosyllables in -e/-es (the silent-e rule would give them 0).
-_SYLLABLE_WORDS.update(dict.fromkeys("de le je te ce ne re me se ses mes ces des tes les es".split(), 1))
-# Words in -ent where "ent" is heard (not the silent verb ending), by syllable count.
-for _n, _ws in ((1, "dent gent cent lent vent"),
-                (2, "agent argent absent accent content convent couvent décent fervent parent prudent "
-                    "récent régent serpent sergent souvent talent torrent trident urgent violent latent "
-                    "patent pourcent relent tangent ardent auvent"),
-                (3, "accident adjacent apparent cohérent compétent concurrent continent décadent "
-                    "différent dissident évident excellent fréquent incident indigent innocent "
-                    "intelligent insolent permanent pertinent précédent président présent référent "
-                    "résident transparent éminent imprudent opulent turbulent virulent succulent "
-                    "conséquent mécontent influent occident impotent indécent"),
-                (4, "adolescent équivalent incompétent incohérent indifférent omniprésent antécédent "
-                    "polyvalent ambivalent convalescent")):
-    _SYLLABLE_WORDS.update(dict.fromkeys(_ws.split(), _n))
-# Verbs in -ment (3rd person plural) where "-ment$" should not add a syllable.
-for _n, _ws in ((1, "aiment forment ferment dorment nomment calment sèment arment filment fument priment"),
-                (2, "affirment confirment estiment expriment informent réclament suppriment transforment "
-                    "animent consomment allument résument assument proclament acclament déciment "
-                    "enferment renferment programment désarment compriment embaument")):
-    _SYLLABLE_WORDS.update(dict.fromkeys(_ws.split(), _n))
-
-
-@lru_cache(maxsize=65536)
-def count_syllables(word: str) -> int:
-    """Syllables of one lower-case word, the way Yoast counts French syllables."""
-    n = _SYLLABLE_WORDS.get(word)
-    if n is not None:
-        return n
-    count = len(_VOWEL_GROUP_RE.findall(word))
-    for regex, modifier in _SYLLABLE_DEVIATIONS:
-        count += modifier * sum(1 for _ in regex.finditer(word))
-    return count
