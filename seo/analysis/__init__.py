@@ -49,9 +49,9 @@ Where and why we deliberately differ from Yoast:
 * Syllables (syllables.py) are counted with our own French rules (vowel runs,
   hiatus, mute e, -ent/-ment), not Yoast's.
 * Agreement measured against yoastseo 3.6.0 (tests/analysis, fixtures recorded by
-  tools/yoast/record.cjs): same rating on 10 240/10 240 (article, check) pairs of
-  640 articles (varied articles, pipeline rewrites, boundary cases, 402
-  keyphrase articles, 100 passive-voice articles), every keyphrase check's score,
+  tools/yoast/record.cjs): same rating on 11 584/11 584 (article, check) pairs of
+  724 articles (varied articles, pipeline rewrites, boundary cases, 486 articles
+  on 81 keyphrases, 100 passive-voice articles), every keyphrase check's score,
   count and forms equal on all of them, every passive verdict on 2 500 sentences;
   Flesch within 0.5 point (0.3 at most) and word counts equal.
 * Markdown to text: headings ``#``..``######``, paragraphs separated by blank

@@ -24,16 +24,18 @@ KEYPHRASES = [
     "contre-offensive ukrainienne", "petite-bourgeoise", "Jean-Marie Le Pen", "cessez-le-feu",
     "Seine-Saint-Denis", "après-guerre", "sans-papiers", "porte-parole du gouvernement",
     "Île-de-France", "couple franco-allemand", "week-end de Pâques", "Aix-en-Provence", "vis-à-vis",
-    "haut-commissaire au plan", "grand-mère", "arc-en-ciel",
+    "haut-commissaire au plan", "grand-mère", "arc-en-ciel", "États-Unis", "Saint-Étienne", "état-major",
+    "anti-inflation", "après-midi", "porte-avions", "Covid-19",
     # elisions
     "prix de l'électricité", "prix de l’électricité", "l'Ukraine", "Côte d’Ivoire", "Val-d'Oise",
-    "loi d'orientation agricole", "aujourd'hui", "l’Assemblée nationale", "qu'importe",
+    "loi d'orientation agricole", "aujourd'hui", "l’Assemblée nationale", "qu'importe", "chef d’État",
+    "c'est-à-dire", "qu’est-ce que",
     # particles
     "Charles de Gaulle", "Marine Le Pen", "La Rochelle", "Le Havre", "Jean de La Fontaine",
-    "Ursula von der Leyen", "Du Guesclin", "Le Mans",
+    "Ursula von der Leyen", "Du Guesclin", "Le Mans", "M. Macron", "Mme Borne",
     # capitals and accents
     "Élysée", "élections européennes", "Assemblée nationale", "réforme des retraites", "Noël",
-    "cœur de ville", "ÉCOLE PUBLIQUE", "maïs transgénique", "Boeing", "Ça",
+    "cœur de ville", "ÉCOLE PUBLIQUE", "maïs transgénique", "Boeing", "Ça", "JO de Paris 2024", "5G",
     # function words inside the phrase
     "guerre en Ukraine", "grève à la SNCF", "baisse des prix", "nouveau gouvernement", "premier ministre",
     "plan de relance", "semaine de quatre jours", "petite enfance", "grand Paris", "sans domicile fixe",

@@ -1,7 +1,7 @@
 """Keyphrase matching and passive voice against yoastseo 3.6.0, on generated French cases.
 
 Fixtures (recorded with tools/yoast, see make_keyphrases.py and make_passives.py):
-* keyphrases.json: 67 keyphrases of every kind (hyphenated words and names, elisions
+* keyphrases.json: 81 keyphrases of every kind (hyphenated words and names, elisions
   with ’ and ', particles, capitals and accents, function words inside, plurals,
   exact-match quotes) × 6 articles holding them in many forms and places;
 * passives.json: 2 500 sentences around être/avoir, regular and irregular
