@@ -36,7 +36,9 @@ _STOP_CHAR_RE = re.compile(r",(?=[ \n\r\t'\"+\-»«‹›<>])")
 
 
 def _words_regex(words) -> re.Pattern:
-    return re.compile("|".join(_START + re.escape(w) + _END_LOOKAHEAD for w in words), re.IGNORECASE)
+    """Any of the words as a whole word (tried in the given order at each position)."""
+    return re.compile(_START + "(?:" + "|".join(re.escape(w) for w in words) + ")" + _END_LOOKAHEAD,
+                      re.IGNORECASE)
 
 
 _AUX_RE = _words_regex(sorted(fr.PASSIVE_AUXILIARIES, key=len, reverse=True))
@@ -45,6 +47,9 @@ _REFLEXIVE_RE = _words_regex(fr.REFLEXIVE_BEFORE_AUXILIARY)
 _ELIDED_RE = re.compile("|".join(re.escape(w) for w in fr.ELIDED_BEFORE_AUXILIARY), re.IGNORECASE)
 _SORTED_STOP_WORDS = sorted(fr.CLAUSE_STOP_WORDS)
 _SORTED_AUXILIARIES = sorted(fr.PASSIVE_AUXILIARIES)
+# Cheap first test: every form of être holds one of these pieces between non-letters.
+_ETRE_PIECES = frozenset(a.split("-")[0].split("'")[-1] for a in fr.PASSIVE_AUXILIARIES)
+_PIECE_SPLIT_RE = re.compile(r"[^\w]+")
 
 
 @lru_cache(maxsize=1024)
@@ -136,7 +141,7 @@ def _passive_participle(clause: str) -> bool:
 def passive_clauses(sentence: str) -> bool:
     """True when one clause of the sentence is in the passive voice."""
     s = normalize_single_quotes(sentence.lower())
-    if not _AUX_RE.search(s):
+    if _ETRE_PIECES.isdisjoint(_PIECE_SPLIT_RE.split(s)) or not _AUX_RE.search(s):
         return False
     breaks = _breakers(s)
     for k, (start, _) in enumerate(breaks):
