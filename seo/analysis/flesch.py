@@ -3,7 +3,7 @@
     score = 207 - 1.015 × words/sentence - 73.6 × syllables/word
 
 Numbers are removed first; words are Yoast's words, syllables counted with the
-French vowel-group rules of ``researcher.count_syllables``. The score is rounded
+French rules of ``syllables.count_syllables``. The score is rounded
 to one decimal and kept within 0..100. Yoast computes it only for texts of more
 than 10 words (we then return 0.0).
 """

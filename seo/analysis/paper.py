@@ -6,44 +6,16 @@ every check reads from it, nothing is computed twice.
 from __future__ import annotations
 
 import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 
-from . import researcher as fr
+from . import matching
+from .syllables import count_syllables
 from .document import Block, Document, parse_blocks
-from .text import (get_words, normalize_single_quotes, split_sentences, tokens,
-                   words_from_tokens)
+from .text import get_words, normalize_single_quotes, split_sentences, tokens, words_from_tokens
 
-# Yoast's word boundary (addWordboundary): a keyphrase word matches after an
-# apostrophe too (l'Ukraine), and before one only if a boundary follows it.
-_B = r"[ \u00a0\u2014\u06d4\u061f\u060c\u061b\n\r\t.,()”“〝〞〟‟„\"+\-;!¡?¿:/»«‹›<>]"
-_TRANSLIT = str.maketrans({"à": "a", "â": "a", "ä": "a", "ç": "c", "é": "e", "è": "e", "ê": "e",
-                           "ë": "e", "î": "i", "ï": "i", "ô": "o", "ö": "o", "ù": "u", "û": "u",
-                           "ü": "u", "ÿ": "y", "æ": "ae", "œ": "oe"})
 _NUMBERS_RE = re.compile(r"\b[0-9]+\b", re.ASCII)
 _MULTISPACE_RE = re.compile(r"\s{2,}")
 _DIGIT_RE = re.compile(r"[0-9]")
-
-
-@lru_cache(maxsize=4096)
-def _form_regexes(form: str) -> tuple[re.Pattern, ...]:
-    """Regexes for one word form and its accent-free spelling (Yoast transliteration)."""
-    out = []
-    for f in dict.fromkeys((form, form.translate(_TRANSLIT))):
-        out.append(re.compile(r"(?:^|" + _B[:-1] + r"'‘’‛`])" + re.escape(f)
-                              + r"(?=$|" + _B + r"|['‘’‛`]" + _B + r")", re.IGNORECASE))
-    return tuple(out)
-
-
-def count_form(text: str, form: str) -> int:
-    """Occurrences of a word form in a text (matches of the accent-free spelling are
-    counted in what the exact spelling left, as Yoast does)."""
-    regexes = _form_regexes(form)
-    n = len(regexes[0].findall(text))
-    if len(regexes) > 1 and n:
-        text = regexes[0].sub(" ", text)
-    for r in regexes[1:]:
-        n += len(r.findall(text))
-    return n
 
 
 class Sentence:
@@ -144,65 +116,32 @@ class Paper:
                 n_sent += len(split_sentences(t))
                 words = get_words(t)
             n_words += len(words)
-            n_syl += sum(fr.count_syllables(w.lower()) for w in words)
+            n_syl += sum(count_syllables(w.lower()) for w in words)
         return n_sent, n_words, n_syl
 
     # --- keyphrase ------------------------------------------------------------
     @cached_property
     def exact_match(self) -> bool:
-        k = self.keyword
-        return len(k) >= 2 and k[0] in "\"“”«»„" and k[-1] in "\"“”«»„"
+        return matching.is_exact(self.keyword)
 
     @cached_property
     def keyphrase_forms(self) -> list[list[str]]:
-        """One list of accepted forms per content word of the keyphrase."""
+        """One list of accepted forms per keyphrase word that must be found (see matching)."""
         if not self.keyword:
             return []
-        if self.exact_match:
-            return [[normalize_single_quotes(self.keyword[1:-1].lower())]]
-        return [[normalize_single_quotes(f) for f in fr.word_forms(w, self.morphology)]
-                for w in fr.keyphrase_words(self.keyword)]
-
-    @cached_property
-    def slug_keyphrase_forms(self) -> list[list[str]]:
-        if not self.keyword or self.exact_match:
-            return self.keyphrase_forms
-        words = [w for part in fr.keyphrase_words(self.keyword) for w in part.split("-") if w]
-        return [fr.word_forms(w, self.morphology) for w in words]
+        return matching.keyphrase_forms(self.keyword, self.morphology)
 
     def percent_word_matches(self, text: str, forms: list[list[str]] | None = None) -> int:
-        forms = self.keyphrase_forms if forms is None else forms
-        if not forms:
-            return 0
-        text = normalize_single_quotes(text)
-        found = sum(1 for fs in forms if any(count_form(text, f) for f in fs))
-        return round(found / len(forms) * 100 + 1e-9)
+        return matching.percent_found(text, self.keyphrase_forms if forms is None else forms)
 
     def count_in_sentence(self, sentence: Sentence) -> int:
-        """Full keyphrase occurrences in a sentence: min over words of their token matches."""
+        """Full keyphrase occurrences in a body sentence: its rarest word's token matches."""
         forms = self.keyphrase_forms
         if self.exact_match:
-            target = [t for t in tokens(forms[0][0]) if t.strip()]
-            toks = [t for t in sentence.tokens]
-            n = j = 0
-            for t in toks:
-                if count_form(t.lower(), target[j].lower()):
-                    j += 1
-                    if j == len(target):
-                        n += 1
-                        j = 0
-                else:
-                    j = 0
-            return n
-        low = sentence.text.lower().replace("’", "'")
+            return matching.count_exact_in_tokens(sentence.tokens, forms[0][0])
         counts = []
         for fs in forms:
-            c = 0
-            for f in fs:
-                if f not in low and f.translate(_TRANSLIT) not in low:
-                    continue  # cheap pre-check: the form is nowhere in the sentence
-                for t in sentence.tokens:
-                    c += count_form(t, f)
+            c = matching.count_in_tokens(sentence.tokens, fs)
             if c == 0:
                 return 0
             counts.append(c)

@@ -1,16 +1,17 @@
 """The French "researcher": word lists and morphology used by the checks.
 
 Like Yoast's language researchers, this module holds everything that is specific
-to French: function words (ignored in keyphrases), transition words, the forms
+to French (besides the function words of function_words.py): transition words, the forms
 of "être" that build a passive, the participles, the sentence-beginning
-exceptions and the syllable rules used by the Flesch score. The lists are our own,
+exceptions (syllables are counted in syllables.py). The lists are our own,
 written to behave like Yoast's French lists on ordinary news copy; they are
 frozensets built once at import time.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from . import function_words as fw
 from functools import lru_cache
 
 
@@ -18,39 +19,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in text.split() if w)
 
 
-# --- function words -------------------------------------------------------
-# Articles, determiners, pronouns, prepositions, conjunctions, auxiliaries, common
-# adverbs and number words: a keyphrase word in this list does not count as a
-# content word (Yoast: keyphraseLength, keyphrase forms, title position).
-FUNCTION_WORDS = _words("""
-le la les l' un une des du de d' au aux ce cet cette ces mon ton son ma ta sa mes tes ses
-notre votre leur nos vos leurs d'un d'une l'un l'une
-à après d'après avant avec chez contre dans depuis derrière dès devant durant en entre envers
-environ hormis hors jusque jusqu'à jusqu'au jusqu'aux loin malgré moyennant outre par parmi
-pendant pour près sans sous sur vers via voici voilà selon concernant quant
-je tu il elle on nous vous ils elles me te se moi toi lui soi eux y j' m' t' s' n' c' qu'
-ce ceci cela ça celui celle ceux celles celui-ci celle-ci celui-là celle-là ceux-ci ceux-là
-qui que quoi dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles duquel
-desquels desquelles qu'il qu'elle qu'ils qu'elles qu'on qu'un qu'une
-et ou ni mais or donc car si comme quand lorsque puisque quoique s'il s'ils lorsqu'il
-aucun aucune autre autres d'autres certain certaine certains certaines chacun chacune chaque
-même mêmes plusieurs quelque quelques quelqu'un tel telle tels telles tout toute tous toutes
-rien personne nul nulle quiconque l'autre combien comment pourquoi quel quelle quels quelles
-ne pas plus moins très trop peu beaucoup assez bien mal aussi ainsi alors encore déjà
-toujours jamais souvent parfois ici là oui non presque tant tellement surtout seulement
-être suis es est sommes êtes sont étais était étions étiez étaient serai sera serons serez
-seront serais serait serions seraient sois soit soyons soyez soient été fut furent
-avoir ai as a avons avez ont avais avait avions aviez avaient aurai aura aurons aurez auront
-aurais aurait aurions auraient aie ait ayons ayez aient eu eut eurent j'ai n'est n'a c'est
-faire fait faits faite font faisait fera ferait
-pouvoir peut peuvent pouvait pourra pourrait pu devoir doit doivent devait devra devrait dû
-vouloir veut veulent voulait voudrait aller va vont allait ira irait
-dire dit disent déclaré déclare a-t-il a-t-elle
-un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
-vingt trente quarante cinquante soixante cent cents mille million millions milliard milliards
-premier première premiers premières second seconde deuxième troisième dernier dernière
-monsieur madame m. mme
-""")
+# Function words (left out of keyphrases) live in function_words.py.
 
 # Transition words (single and multi-word, lower case). A sentence that holds one
 # counts for textTransitionWords.
@@ -110,111 +79,133 @@ celui celle ceux celles celui-ci celle-là celui-là celle-ci
 """)
 
 # --- passive voice --------------------------------------------------------
-# Forms of "être" that can build a French passive ("l'accord a été signé").
-PASSIVE_AUXILIARIES = _words("""
+# Forms of "être" that can build a French passive ("l'accord a été signé"). A form
+# of être starts a clause; the clause is passive when a participle follows in it.
+_ETRE = """
 être d'être suis es est sommes êtes sont n'est n'es n'êtes été j'étais étais était étions
 étiez étaient c'était n'étais n'était n'étions n'étiez n'étaient serai seras sera serons serez
 seront sois soit soyons soyez soient fusse fusses fût fussions fussiez fussent serais serait
-serions seriez seraient fus fut fûmes fûtes furent est-il est-elle est-on sont-ils sont-elles
-était-il était-elle sera-t-il sera-t-elle serait-il serait-elle fut-il fut-elle
-""")
-# A clause ends at these words (conjunctions, relatives) and at ", ".
-CLAUSE_STOP_WORDS = _words("""
-et ou car or puisque quand lorsque quoique qu'il qu'elle qu'ils qu'elles qu'on qu'un qu'une
-si s'il s'ils pourquoi après avant sinon sitôt dont lequel laquelle lesquels lesquelles auquel
-auxquels auxquelles duquel desquels desquelles qui où d'où :
-""")
-# "est le/la/les…": the verb is a copula, not an auxiliary.
-FOLLOWING_AUXILIARY_EXCEPTIONS = _words("le la les une l'un l'une")
-REFLEXIVE_PRONOUNS = _words("se me te")
-# Words that, directly before a participle, show it is a noun or an adjective.
-CANNOT_DIRECTLY_PRECEDE_PARTICIPLE = _words("""
-le la les un une des du au aux mon ton son ma ta sa mes tes ses notre votre
-leur nos vos leurs d'un d'une l'un l'une de à en par pour sur sous dans avec sans chez entre
-quel quelle quels
-""")
-# (Adverbs such as "très" do not rule a passive out: Yoast reads "le débat est très
-# animé" as passive, and so do we.)
-# Forms of avoir/aller between "être" and the participle rule the passive out.
-CANNOT_BE_BETWEEN_AUXILIARY_AND_PARTICIPLE = _words("""
-a ai as avons avez ont avait avais avaient avions aviez aura aurai auront aurait auraient
-eu eut j'ai a-t-il a-t-elle ont-ils va vais vont allait allé ira
-""")
-# Past participles conjugated with être that are not passives, and adjectives in -é.
-ACTIVE_PARTICIPLES = _words("""
-allé arrivé décédé demeuré entré été né resté retombé tombé parvenu venu devenu revenu
-intervenu survenu apparu mort parti sorti rentré passé monté descendu âgé aisé aîné désolé
-habitué obligé occupé préoccupé fâché pressé situé prévu chargé concerné doué déterminé
-engagé opposé exposé épuisé inquiet inquiété fatigué intéressé persuadé convaincu
-""")
-# Nouns in -é/-ée (a participle-looking word that is a noun).
-NOUN_EXCEPTIONS = _words("""
-côté marché comité député degré café clé thé pâté santé liberté volonté moitié pitié amitié
-fierté cité été procédé résumé canapé bébé blé curé fossé gré légué lycée musée trophée idée
-année journée armée entrée arrivée soirée matinée durée pensée vallée allée fusée épée chaussée
-tranchée mosquée portée poignée assemblée rentrée tournée montée percée odyssée épopée
-employé délégué allié invité blessé condamné accusé salarié retraité réfugié émigré
-""")
-OTHER_PARTICIPLE_EXCEPTIONS = _words("é hé malgré")
+serions seriez seraient fus fut fûmes fûtes furent
+"""
+# Inverted forms (est-il, sera-t-on, était-ce): the subject pronoun joined by a hyphen.
+_INVERSIONS = (("est", "il elle on ce"), ("sont", "ils elles"), ("était", "il elle on ce"),
+               ("étaient", "ils elles"), ("sera", "t-il t-elle t-on ce"), ("seront", "ils elles"),
+               ("serait", "il elle on ce"), ("seraient", "ils elles"), ("fut", "il elle on ce"),
+               ("furent", "ils elles"), ("suis", "je"), ("es", "tu"), ("sommes", "nous"), ("êtes", "vous"),
+               ("étais", "je tu"), ("étions", "nous"), ("étiez", "vous"), ("serai", "je"), ("seras", "tu"),
+               ("serons", "nous"), ("serez", "vous"), ("serais", "je tu"), ("serions", "nous"),
+               ("seriez", "vous"), ("fus", "je tu"), ("fûmes", "nous"), ("fûtes", "vous"))
+PASSIVE_AUXILIARIES = _words(_ETRE) | frozenset(
+    f"{verb}-{subject}" for verb, subjects in _INVERSIONS for subject in subjects.split())
 
-# Irregular participles (and -i/-u/-t/-s participles the -é rule misses).
+# Verbs conjugated with être that are never passive: their participle ends a clause
+# ("il est devenu ministre" holds no passive).
+_ETRE_VERBS = "allé entré resté retombé apparu réapparu devenu redevenu intervenu provenu survenu resurvenu"
+_ELIDED_SUBJECTS = "il ils elle elles on un une"
+# A clause also ends at a conjunction, a relative pronoun, a colon and ", ".
+CLAUSE_STOP_WORDS = _words("""
+et ou car or puisque quand lorsque quoique si s'il s'ils pourquoi après avant sinon sitôt :
+dont lequel laquelle lesquels lesquelles auquel auxquels auxquelles duquel desquels desquelles qui où d'où
+""") | frozenset(f"{head}'{subject}" for head in ("qu", "puisqu", "lorsqu", "quoiqu")
+                 for subject in _ELIDED_SUBJECTS.split()) | frozenset(
+    ("quand bien même", "afin de", "compte tenu de", "pour ne pas dire", "une fois")) | frozenset(
+    p + e for p in _ETRE_VERBS.split() for e in ("", "s", "e", "es"))
+# "est le/la/les…": the verb is a copula, not an auxiliary.
+FOLLOWING_AUXILIARY_EXCEPTIONS = ("le", "la", "les", "une", "l'un", "l'une")
+# "se sont", "s'y est", "nous nous sommes": a reflexive verb, not a passive.
+REFLEXIVE_BEFORE_AUXILIARY = ("se", "me", "te", "s'y", "m'y", "t'y", "nous nous", "vous vous")
+# "c'est", "s'est", "peut-être": être glued to these is not an auxiliary.
+ELIDED_BEFORE_AUXILIARY = ("c'", "s'", "peut-")
+# Words that, directly before a participle, show it is a noun or an adjective
+# ("est un blessé", "est par ailleurs"), or that it is another verb's ("fait", "dit").
+CANNOT_DIRECTLY_PRECEDE_PARTICIPLE = (
+    fw.ARTICLES | fw.PREPOSITIONS | fw.STRESSED_PRONOUNS | fw.OBJECT_PRONOUNS | fw.POSSESSIVES
+    | fw.REFLEXIVE_PRONOUNS | fw.INDEFINITE_PRONOUNS | fw.INTERROGATIVE_ADVERBS | fw.INTERROGATIVE_ADJECTIVES
+    | fw.NUMERALS | fw.LIGHT_VERBS | (fw.REPORTING_VERBS - fw.REPORTING_INFINITIVES))
+# avoir, aller and the semi-auxiliaries between être and the participle rule the passive
+# out ("il est clair qu'il a signé").
+CANNOT_BE_BETWEEN_AUXILIARY_AND_PARTICIPLE = fw.OTHER_AUXILIARIES | frozenset(
+    ("a-t-il", "a-t-elle", "a-t-on", "ont-ils", "ont-elles", "va-t-il", "va-t-elle", "va-t-on"))
+
+# Participles of verbs conjugated with être, and adjectives in -é: never a passive.
+ACTIVE_PARTICIPLES = _words("""
+allé arrivé décédé demeuré entré monté remonté né passé rentré resté retombé retourné tombé été
+âgé aisé malaisé aîné censé lié inchangé illimité erroné infondé momentané spontané simultané
+instantané prématuré sinistré impayé inexpliqué injustifié inespéré insensé sensé effréné forcené
+fortuné infortuné illettré lettré inanimé inhabité inoccupé inadapté inapproprié inexploité inachevé
+incontesté incontrôlé inconsidéré indéterminé inopiné surpeuplé sous-développé soussigné zélé éhonté
+""")
+# Nouns in -é/-ée (a participle-looking word that is a noun). Words in -ité and -iété
+# are nouns too (see is_active_exception), except the participles of verbs in -iter, -iéter.
+NOUN_EXCEPTIONS = _words("""
+côté comité député degré café clé thé pâté santé liberté volonté pitié amitié fierté procédé
+canapé bébé blé fossé gré lycée trophée idée année journée soirée matinée vallée épée odyssée épopée
+comté mosquée poupée araignée corvée nausée risée bouée fée orchidée giroflée
+""")
+OTHER_PARTICIPLE_EXCEPTIONS = _words("é hé bé ohé olé malgré")
+PARTICIPLES_LIKE_NOUNS = _words("""
+cité récité incité suscité excité habité cohabité limité délimité nécessité invité retraité hérité visité
+revisité mérité démérité profité précipité exploité édité réédité sollicité évité imité irrité médité inquiété
+félicité
+hésité facilité débité crédité discrédité agité abrité milité plébiscité réhabilité ébruité palpité
+""")
+
+# Irregular participles, with their agreed forms (pris, prise, prises).
 IRREGULAR_PARTICIPLES = _words("""
 fait dit écrit décrit inscrit prescrit construit détruit produit réduit traduit conduit introduit
-ouvert couvert découvert offert souffert mis admis commis compris permis pris promis remis repris
-soumis transmis appris surpris acquis conquis requis assis inclus exclu conclu élu lu vu revu
-prévu pourvu su connu reconnu reçu perçu conçu déçu aperçu battu abattu combattu vaincu convaincu
-tenu détenu maintenu obtenu retenu soutenu contenu entretenu venu vendu rendu défendu entendu
-attendu étendu perdu répandu suspendu tendu mordu tordu fondu répondu confondu interrompu rompu
-corrompu voulu fallu pu dû cru bu vécu valu paru disparu apparu
-atteint peint craint joint rejoint contraint éteint plaint feint restreint astreint enfreint
+ouvert offert souffert découvert recouvert
+vu revu prévu pourvu su connu reconnu reçu perçu aperçu déçu battu abattu combattu vaincu convaincu
+tenu détenu maintenu obtenu retenu soutenu contenu entretenu vendu rendu défendu entendu
+attendu étendu répandu suspendu tendu mordu tordu fondu répondu confondu interrompu voulu lu élu
+prévenu conclu exclu vécu bu paru disparu pu cru pendu moulu cousu fendu tondu secouru promu ému résolu
+débattu démenti
+cuit enduit instruit séduit souscrit entrouvert
+blanchi noirci rougi jauni verdi pâli vieilli rajeuni grandi péri mûri ralenti assoupli durci
+peint craint joint rejoint contraint éteint plaint restreint astreint enfreint
 fini choisi saisi réuni puni trahi envahi accueilli cueilli suivi poursuivi servi desservi
-nourri guéri garanti investi établi rétabli bâti averti converti subi démoli aboli accompli
-rempli affaibli enrichi appauvri élargi agrandi grossi réussi franchi fourni trahi applaudi
+nourri guéri garanti investi établi rétabli bâti converti subi démoli aboli accompli
+rempli affaibli enrichi appauvri élargi agrandi grossi réussi franchi fourni applaudi
 """)
-# Forms built on these stems: fait, faite, faits, faites.
-_PARTICIPLE_SUFFIXES = ("", "e", "s", "es")
-IRREGULAR_PARTICIPLE_FORMS = frozenset(p + s for p in IRREGULAR_PARTICIPLES for s in _PARTICIPLE_SUFFIXES)
-REGULAR_PARTICIPLE_RE = re.compile(r"\S+(?:é|ée|és|ées)$")
+# Participles in -s take only -e and -es (pris, prise, prises).
+IRREGULAR_PARTICIPLES_IN_S = _words("""
+pris repris appris compris surpris entrepris mis admis commis compromis permis promis remis soumis
+transmis émis omis démis acquis conquis requis enquis assis sursis inclus clos
+""")
+# Participles whose agreed forms are irregular themselves.
+IRREGULAR_PARTICIPLES_FIXED = _words("dû dus due dues mû absous absoute absoutes dissous dissoute dissoutes")
+IRREGULAR_PARTICIPLE_FORMS = (frozenset(p + s for p in IRREGULAR_PARTICIPLES for s in ("", "e", "s", "es"))
+                              | frozenset(p + s for p in IRREGULAR_PARTICIPLES_IN_S for s in ("", "e", "es"))
+                              | IRREGULAR_PARTICIPLES_FIXED)
+# A regular participle: -é, -ée, -és, -ées, at the end of the word or before an
+# apostrophe or a hyphen inside it ("député-maire").
+REGULAR_PARTICIPLE_RE = re.compile(r"\S+(?:é|ée|és|ées)(?:$|[ \n\r\t.,'()\"+\-;!?:/»«‹›<>])", re.IGNORECASE)
+
+
+# Prefixes that make a verb from a verb: rebâti, rouvert, réélu, sous-entendu, redécouvert.
+_VERB_PREFIXES = ("re", "ré", "r", "sous-", "redé")
 
 
 def is_participle(word: str) -> bool:
-    return bool(REGULAR_PARTICIPLE_RE.match(word)) or word in IRREGULAR_PARTICIPLE_FORMS
+    if REGULAR_PARTICIPLE_RE.search(word) or word in IRREGULAR_PARTICIPLE_FORMS:
+        return True
+    return any(word.startswith(p) and word[len(p):] in IRREGULAR_PARTICIPLE_FORMS for p in _VERB_PREFIXES)
 
 
 def is_active_exception(word: str) -> bool:
-    """True when a participle-looking word is an adjective, a noun or an intransitive verb."""
+    """True when a participle-looking word is an adjective, a noun or an interjection."""
     if word in OTHER_PARTICIPLE_EXCEPTIONS or word.startswith(("l'", "d'")):
         return True
-    for cand in (word, word[:-2] if word.endswith("es") else word[:-1] if word.endswith(("e", "s")) else word):
-        if cand in ACTIVE_PARTICIPLES:
-            return True
+    stem = word[:-2] if word.endswith("es") else word[:-1] if word.endswith(("e", "s")) else word
+    if word in ACTIVE_PARTICIPLES or stem in ACTIVE_PARTICIPLES:
+        return True
     if word in NOUN_EXCEPTIONS or (word.endswith("s") and word[:-1] in NOUN_EXCEPTIONS):
         return True
-    # Nouns in -ité / -té (société, sécurité, communauté…).
-    return word.endswith(("ité", "ités", "auté", "autés"))
+    # Nouns in -ité / -iété / -auté (sécurité, société, communauté…), not the verbs in -iter.
+    singular = word[:-1] if word.endswith("s") else word
+    return singular.endswith(("ité", "iété", "auté")) and singular not in PARTICIPLES_LIKE_NOUNS
 
 
 # --- keyphrase morphology ---------------------------------------------------
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-def keyphrase_words(keyword: str) -> list[str]:
-    """Content words of a keyphrase, as Yoast French (free) builds them.
-
-    Lower-cased, split on whitespace (a hyphenated word stays one word), leading
-    and trailing punctuation removed, function words dropped unless the keyphrase
-    is made only of function words. A keyphrase between double quotes is one
-    exact-match unit.
-    """
-    from .text import get_words  # local import: text imports this module
-
-    kw = keyword.strip().lower()
-    words = get_words(kw, hyphen_boundary=False)
-    content = [w.replace("’", "'") for w in words if w.replace("’", "'") not in FUNCTION_WORDS]
-    return content if content else [w.replace("’", "'") for w in words]
-
 
 def word_forms(word: str, morphology: bool = False) -> list[str]:
     """The forms of one keyphrase word that count as a match.
@@ -254,55 +245,3 @@ def word_forms(word: str, morphology: bool = False) -> list[str]:
         if e not in forms:
             forms.append(e)
     return forms
-
-
-# --- syllables (Flesch) -------------------------------------------------------
-VOWELS = "aeiouyàâéèêëîïûüùôæœ"
-_VOWEL_GROUP_RE = re.compile(f"[{VOWELS}]+")
-# Yoast-style French deviations: each match adds countModifier syllables.
-_SYLLABLE_DEVIATIONS = (
-    (re.compile(r"[ptf]aon(ne)?[s]?$"), -1),
-    (re.compile(r"aoul|[^eéiïou]e(s|nt)?$|[qg]ue(s|nt)?$"), -1),
-    (re.compile(r"o[ëaéèï]"), 1),
-    (re.compile(
-        r"a[eéèïüo]|é[aâèéiîuo]|ii[oe]|[aeéuo]y[aâeéèoui]|coe[^u]|zoo|coop|coord|poly[ae]|[bcd]ry[oa]"
-        r"|[bcdfgptv][rl](ou|u|i)[aéèouâ]|ouez|[blmnt]uio|uoia|ment$|yua"
-        r"|[bcdfgptv][rl](i|u|eu)e([ltz]|r[s]?$|n[^t])|[^aeiuyàâéèêëîïûüùôæœqg]uie[rz]$"), 1),
-)
-# Whole words whose count the rules above get wrong.
-_SYLLABLE_WORDS = {
-    "que": 1, "ok": 2, "pays": 2, "août": 1, "oye": 1, "business": 2,
-}
-# Monosyllables in -e/-es (the silent-e rule would give them 0).
-_SYLLABLE_WORDS.update(dict.fromkeys("de le je te ce ne re me se ses mes ces des tes les es".split(), 1))
-# Words in -ent where "ent" is heard (not the silent verb ending), by syllable count.
-for _n, _ws in ((1, "dent gent cent lent vent"),
-                (2, "agent argent absent accent content convent couvent décent fervent parent prudent "
-                    "récent régent serpent sergent souvent talent torrent trident urgent violent latent "
-                    "patent pourcent relent tangent ardent auvent"),
-                (3, "accident adjacent apparent cohérent compétent concurrent continent décadent "
-                    "différent dissident évident excellent fréquent incident indigent innocent "
-                    "intelligent insolent permanent pertinent précédent président présent référent "
-                    "résident transparent éminent imprudent opulent turbulent virulent succulent "
-                    "conséquent mécontent influent occident impotent indécent"),
-                (4, "adolescent équivalent incompétent incohérent indifférent omniprésent antécédent "
-                    "polyvalent ambivalent convalescent")):
-    _SYLLABLE_WORDS.update(dict.fromkeys(_ws.split(), _n))
-# Verbs in -ment (3rd person plural) where "-ment$" should not add a syllable.
-for _n, _ws in ((1, "aiment forment ferment dorment nomment calment sèment arment filment fument priment"),
-                (2, "affirment confirment estiment expriment informent réclament suppriment transforment "
-                    "animent consomment allument résument assument proclament acclament déciment "
-                    "enferment renferment programment désarment compriment embaument")):
-    _SYLLABLE_WORDS.update(dict.fromkeys(_ws.split(), _n))
-
-
-@lru_cache(maxsize=65536)
-def count_syllables(word: str) -> int:
-    """Syllables of one lower-case word, the way Yoast counts French syllables."""
-    n = _SYLLABLE_WORDS.get(word)
-    if n is not None:
-        return n
-    count = len(_VOWEL_GROUP_RE.findall(word))
-    for regex, modifier in _SYLLABLE_DEVIATIONS:
-        count += modifier * sum(1 for _ in regex.finditer(word))
-    return count

@@ -3,13 +3,15 @@
  * Dev-only reference recorder: runs yoastseo (the version pinned in package.json)
  * on French articles and prints what Yoast SEO would show for them.
  *
- *   node tools/yoast/record.cjs < input.json > expected.json
+ *   node tools/yoast/record.cjs [--brief] < input.json > expected.json
  *
  * input.json: [{"id", "html", "keyword", "title" (the SEO title), "title_width",
  *               "description", "slug"}]   -- produced by tests/analysis/make_yoast_input.py
  *               (from our Markdown, so both sides analyse the same HTML).
  * output: [{"id", "seo": {identifier: score}, "readability": {identifier: score},
  *           "seo_overall", "readability_overall", "flesch", "word_count", "debug": {...}}]
+ * --brief: debug holds only the keyphrase count, its forms and the passive sentences
+ *          (keeps the large generated fixtures small).
  */
 const fs = require("fs");
 const path = require("path");
@@ -21,6 +23,7 @@ const { ReadabilityScoreAggregator, SEOScoreAggregator } = require("yoastseo/bui
 const SEO_IDS = ["introductionKeyword", "keyphraseLength", "keyphraseDensity", "metaDescriptionKeyword",
   "metaDescriptionLength", "subheadingsKeyword", "textLength", "keyphraseInSEOTitle", "titleWidth", "slugKeyword"];
 
+const BRIEF = process.argv.includes("--brief");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const out = [];
 for (const a of input) {
@@ -63,6 +66,7 @@ for (const a of input) {
     dbg.beginnings = researcher.getResearch("getSentenceBeginnings").filter(b => b.count > 1).map(b => [b.word, b.count]);
     dbg.morphology = researcher.getResearch("morphology").keyphraseForms;
   } catch (e) { dbg.error = String(e); }
+  if (BRIEF) for (const k of Object.keys(dbg)) if (!["keyphrase", "morphology", "passive", "error"].includes(k)) delete dbg[k];
   out.push({ id: a.id, seo: seoScores, readability: readScores, seo_overall: seoOverall,
     readability_overall: readOverall, flesch: flesch.score, word_count: wc.count, debug: dbg });
 }

@@ -1,4 +1,5 @@
 """metaDescriptionKeyword: the keyphrase once or twice in the meta description."""
+from .. import matching
 from ..text import split_sentences
 from . import Check
 
@@ -15,12 +16,10 @@ class MetaDescriptionKeyword(Check):
         if not paper.keyword or not paper.description:
             return SCORE_BAD, ("Mot-clé dans la méta-description : écrivez une méta-description qui "
                                "contient le mot-clé principal.")
-        from ..paper import count_form
-        from ..text import normalize_single_quotes
         total = 0
         for s in split_sentences(paper.description):
-            s = normalize_single_quotes(s)
-            counts = [sum(count_form(s, f) for f in dict.fromkeys(fs)) for fs in paper.keyphrase_forms]
+            s = matching.prepare(s)
+            counts = [matching.count_forms_in_string(s, fs)[0] for fs in paper.keyphrase_forms]
             total += min(counts) if counts else 0
         if 1 <= total <= MAX_OCCURRENCES:
             return SCORE_GOOD, "Mot-clé dans la méta-description : bravo !"

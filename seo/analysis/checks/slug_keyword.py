@@ -14,8 +14,8 @@ class SlugKeyword(Check):
         if not paper.keyword or not paper.slug:
             return SCORE_BAD, ("Mot-clé dans le slug : définissez un mot-clé principal et un slug "
                                "qui le contient.")
-        forms = paper.slug_keyphrase_forms
-        pct = paper.percent_word_matches(paper.slug.replace("-", " ").replace("_", " "), forms)
+        forms = paper.keyphrase_forms
+        pct = paper.percent_word_matches(paper.slug.replace("-", " ").replace("_", " "))
         good = pct == 100 if len(forms) < SHORT_KEYPHRASE else pct > 50
         if good:
             return SCORE_GOOD, "Mot-clé dans le slug : bravo !"
