@@ -1,4 +1,4 @@
-"""Keyword presence and slugs, for the pipeline's checks (the analysis has its own, Yoast-grade, matcher)."""
+"""Keyword presence (through the analysis's Yoast-grade matcher) and slugs, for the pipeline's checks."""
 from __future__ import annotations
 
 import re
@@ -40,11 +40,13 @@ def content_stems(text: str) -> list[str]:
 
 
 def contains_keyword(text: str, keyword: str) -> bool:
-    """True when every content word of the keyphrase appears (in some form) in text."""
-    wanted = set(content_stems(keyword))
-    if not wanted:
-        return False
-    return wanted <= set(content_stems(text))
+    """True when every word of the keyphrase is in `text` as Yoast SEO finds it (the analysis's
+    matcher: hyphens, elisions, function words, no plural a reader's CMS would not accept), so a
+    draft that passes the pipeline's checks shows the same green light in the report and the CMS."""
+    from .analysis.matching import keyphrase_forms, percent_found
+
+    forms = keyphrase_forms(keyword)
+    return bool(forms) and percent_found(text, forms) == 100
 
 
 def slugify(text: str, max_len: int = 75) -> str:
