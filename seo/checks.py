@@ -171,6 +171,8 @@ def find_problems(article: Article, *, body_words: int, min_words: int,
                    "ou passez au style indirect sans guillemets.")
         elif issue.kind == "number":
             msg = f"Chiffre absent de la dépêche : {issue.text}. Supprimez-le ou reprenez le chiffre exact de la dépêche."
+            if issue.detail.startswith("Chiffre mal transcrit"):
+                msg += f" {issue.detail}."
         else:
             msg = f"Nom absent de la dépêche : {issue.text}. Supprimez-le : aucun nom extérieur à la dépêche."
         p.append(Problem(f"fidelity_{issue.kind}", msg))

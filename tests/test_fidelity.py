@@ -359,3 +359,110 @@ def _timed(guard: FidelityGuard, text: str) -> float:
     guard.fix_quotes(text)
     guard.issues(text)
     return time.perf_counter() - start
+
+
+# ------------------------------------------- numbers in the source's conventions ---
+
+def english(figure: str) -> str:
+    return (f"Washington (AFP) - The ministry said on Tuesday that {figure} had been recorded in the region, "
+            "according to a report that was published by the agency.")
+
+
+def french(figure: str) -> str:
+    return (f"Paris (AFP) - Le ministère a indiqué mardi que {figure} avaient été recensés dans la région, "
+            "selon un rapport publié par l’agence.")
+
+
+def german(figure: str) -> str:
+    return (f"Berlin (dpa) - Das Ministerium hat am Dienstag mitgeteilt, dass {figure} in der Region "
+            "gezählt wurden, die Zahl ist nicht endgültig und wurde von dem Amt veröffentlicht.")
+
+
+SAME_VALUE = [
+    # (source, the same figure as a French article writes it)
+    (english("800,000 jobs"), ["800 000 emplois", "800\u00a0000 emplois", "800\u202f000 emplois", "800000 emplois",
+                               "800 mille emplois", "0,8 million d’emplois"]),
+    (english("1.5 million people"), ["1,5 million de personnes", "1 500 000 personnes", "1,5 M de personnes",
+                                     "1\u00a0500\u00a0000 personnes"]),
+    (english("$2bn"), ["2 milliards de dollars", "2 Mds de dollars", "2 Md$", "2 000 millions de dollars"]),
+    (english("a 2.5% rise"), ["2,5 %", "2,5\u00a0%", "2,5 pour cent"]),
+    (english("5 000 claims"), ["5 000 demandes", "5000 demandes"]),
+    (english("1,234,567 votes"), ["1 234 567 voix"]),
+    (english("a rate of 3.14"), ["un taux de 3,14"]),
+    (english("$1.25 billion"), ["1,25 milliard de dollars", "1 250 millions de dollars"]),
+    (english("300k euros"), ["300 000 euros"]),
+    (english("a £5m fine"), ["5 millions de livres"]),
+    (english("between 2 and 3 billion dollars"), ["entre 2 et 3 milliards de dollars"]),
+    (english("two million refugees"), ["2 millions de réfugiés"]),
+    (english("a million refugees"), ["1 million de réfugiés"]),
+    (english("1,500 soldiers"), ["1 500 soldats"]),
+    (english("12,000.5 tonnes"), ["12 000,5 tonnes"]),
+    (french("800 000 emplois"), ["800 000", "800\u202f000", "800000", "0,8 million"]),
+    (french("1,5 million de personnes"), ["1,5 million", "1 500 000"]),
+    (french("7,5 % des habitants"), ["7,5 %"]),
+    (french("2 milliards d’euros"), ["2 milliards", "2 Mds €", "2 000 millions"]),
+    (french("5.000 manifestants"), ["5 000 manifestants"]),
+    (french("2 à 3 millions de personnes"), ["2 à 3 millions", "2 millions"]),
+    (german("5.000 Menschen"), ["5 000 personnes"]),
+    (german("1,5 Millionen Menschen"), ["1,5 million"]),
+    (german("2 Milliarden Euro"), ["2 milliards d’euros"]),
+    (german("2,5 Prozent"), ["2,5 %"]),
+    (german("2.000.000 Euro"), ["2 millions d’euros"]),
+]
+
+
+@pytest.mark.parametrize("source, written", [(s, w) for s, ws in SAME_VALUE for w in ws])
+def test_a_figure_of_the_source_in_any_french_form_raises_nothing(source, written):
+    assert FidelityGuard(source).issues(f"Selon le rapport, {written} en tout.") == []
+
+
+OFF_BY_A_SCALE = [
+    # (source, a wrong figure in the article)
+    (english("800,000 jobs"), ["800 employés", "800 millions d’emplois", "80 000 emplois", "8 000 emplois"]),
+    (english("1.5 million people"), ["1,5 milliard de personnes", "1 500 personnes", "15 millions de personnes",
+                                     "1,5 personne"]),
+    (english("$2bn"), ["2 millions de dollars", "2 billions de dollars", "2 000 dollars"]),
+    (english("1,500 soldiers"), ["1,5 soldat", "15 soldats"]),
+    (english("3.5 billion"), ["3,5 millions", "3 500 milliards"]),
+    (french("2 millions d’euros"), ["2 milliards d’euros", "2 000 millions d’euros", "2 000 euros"]),
+    (french("800 000 emplois"), ["800 emplois", "800 millions"]),
+    (french("1,5 million de personnes"), ["1 500 personnes", "1,5 milliard"]),
+    (german("5.000 Menschen"), ["5 personnes", "5 millions"]),
+]
+
+
+@pytest.mark.parametrize("source, written", [(s, w) for s, ws in OFF_BY_A_SCALE for w in ws])
+def test_a_figure_off_by_a_scale_is_an_issue(source, written):
+    issues = FidelityGuard(source).issues(f"Selon le rapport, {written} en tout.")
+    assert [i.kind for i in issues] == ["number"], issues
+
+
+@pytest.mark.parametrize("written, right", [("800,000 emplois", "800\u00a0000"), ("2 billions de dollars",
+                                                                                  "2\u00a0milliards")])
+def test_a_source_figure_in_english_notation_says_how_to_write_it(written, right):
+    source = english("800,000 jobs and $2bn")
+    issues = FidelityGuard(source).issues(f"Selon le rapport, {written}.")
+    assert [i.kind for i in issues] == ["number"]
+    assert issues[0].detail.endswith(f"écrivez {right}")
+
+
+@pytest.mark.parametrize("text, comma, dot", [
+    (english("800,000 jobs"), "group", "decimal"),
+    (french("800 000 emplois et 7,5 %"), "decimal", "group"),
+    (german("5.000 Menschen"), "decimal", "group"),
+    ("Figures: 1,234,567 and 12 and 33.", "group", "decimal"),  # no language, unambiguous shape
+    ("Chiffres : 2.000.000 et 12.", "decimal", "group"),
+    ("1,500 ; 5.000", None, None),  # nothing tells: both readings
+    (english("7,5 % of 1,500"), "decimal", "group"),  # the text's own numbers beat its language
+])
+def test_the_source_convention_comes_from_its_language_and_its_numbers(text, comma, dot):
+    from seo.fidelity.numbers import detect_convention
+
+    conv = detect_convention(text)
+    assert (conv.comma, conv.dot) == (comma, dot)
+
+
+def test_an_ambiguous_source_keeps_both_readings():
+    g = FidelityGuard("1,500 ; 5.000")
+    for written in ("1 500", "1,5", "5 000", "5"):
+        assert g.issues(f"Il y a {written} cas.") == [], written

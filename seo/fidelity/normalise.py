@@ -173,3 +173,24 @@ _MASK_RE = re.compile(
 def mask(text: str) -> str:
     """Blank out URLs, link targets, code and tags (same length, positions kept)."""
     return _MASK_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_LANG_WORDS = {
+    "fr": frozenset("le la les des du de et est une un dans pour que qui pas sur au aux avec ce cette il "
+                    "elle ont été selon".split()),
+    "en": frozenset("the and of to is in that for with was on are as by it this have has be from said "
+                    "were".split()),
+    "de": frozenset("der die das und ist nicht mit von zu den ein eine auf für dem sich wurde".split()),
+}
+_LANG_WORD_RE = re.compile(r"[a-zäöüßàâçéèêëîïôûùÿœ]+")
+
+
+def language(text: str) -> str | None:
+    """"fr", "en" or "de" when the text's function words say so clearly, else None."""
+    words = _LANG_WORD_RE.findall(text.lower())
+    counts = {lang: sum(w in vocab for w in words) for lang, vocab in _LANG_WORDS.items()}
+    best = max(counts, key=counts.__getitem__)
+    runner_up = max(n for lang, n in counts.items() if lang != best)
+    if counts[best] >= 3 and counts[best] >= 1.5 * runner_up:
+        return best
+    return None
