@@ -26,7 +26,7 @@ _MONTHS_DAYS = {
 _IGNORED_CAPS = {
     "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "mgr", "st", "ste",
     "etat", "etats", "occident", "premier", "premiere", "internet", "web", "nord", "sud",
-    "est", "ouest", "terre", "histoire", "ndlr", "video", "photo", "direct",
+    "est", "ouest", "terre", "histoire", "ndlr", "video", "photo", "direct", "bourse",
     "md", "mds", "mrd", "mio",  # scale abbreviations after a figure (2 Mds €)
 }
 _ABBREVIATIONS = {"m", "mm", "mme", "dr", "pr", "me", "mgr", "st", "ste", "mr", "mrs", "gen", "col", "cdt"}
