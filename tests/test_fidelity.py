@@ -466,3 +466,78 @@ def test_an_ambiguous_source_keeps_both_readings():
     g = FidelityGuard("1,500 ; 5.000")
     for written in ("1 500", "1,5", "5 000", "5"):
         assert g.issues(f"Il y a {written} cas.") == [], written
+
+
+# ------------------------------------------------- names recombined from two people ---
+
+PEOPLE = (
+    "Genève (AFP) - Ole Solvang, de Human Rights Watch, et Nadim Houry, d’Amnesty International, ont dénoncé "
+    "les frappes. Jean-Marie Le Pen et Ursula von der Leyen ont réagi, tout comme Charles de Gaulle dans une "
+    "archive et Karine Jean-Pierre à Washington. Le Pentagone a répondu. Selon Ole J. Solvang, rien n’est réglé. "
+    "N. Houry a ajouté : « Rien. »"
+)
+
+
+@pytest.mark.parametrize("text", [
+    "Ole Houry a dénoncé les frappes.",
+    "Selon Nadim Solvang, rien n’est réglé.",
+    "Le chercheur Ole Houry, lui, insiste.",
+    "## Ole Houry dénonce les frappes",
+    "Jean Le Pen a réagi.",                # one part of a hyphenated first name
+    "Marie Le Pen a réagi.",
+    "Ursula Le Pen a réagi.",              # a first name with another person's surname and particle
+    "Jean-Marie von der Leyen a réagi.",
+    "Ole de Gaulle a réagi.",
+    "Karine Houry a réagi.",
+    "Charles Jean-Pierre a réagi.",
+    "O. Houry a dénoncé les frappes.",     # a wrong initial
+    "Ole N. Houry a dénoncé les frappes.",
+])
+def test_a_name_made_of_two_source_people_is_an_issue(text):
+    issues = FidelityGuard(PEOPLE).issues(text)
+    assert [i.kind for i in issues] == ["name"], issues
+    assert issues[0].detail.startswith("Nom recomposé")
+
+
+@pytest.mark.parametrize("text", [
+    "Ole Solvang et Nadim Houry ont dénoncé les frappes.",
+    "Solvang et Houry insistent.",          # the surname alone
+    "Selon Houry, rien n’est réglé.",
+    "M. Houry a parlé.",                    # Monsieur, not an initial
+    "N. Houry a parlé, comme O. Solvang.",  # right initials
+    "Ole J. Solvang a parlé.",
+    "J.-M. Le Pen a réagi.",
+    "Jean-Marie Le Pen a réagi, puis Le Pen a parlé.",
+    "Ursula von der Leyen et Von der Leyen.",
+    "Charles de Gaulle, de Gaulle.",
+    "Karine Jean-Pierre, Jean-Pierre.",
+    "Le Pentagone a répondu à Ole Solvang.",
+    "## Nadim Houry Dénonce Les Frappes",
+])
+def test_a_source_name_in_its_usual_forms_raises_nothing(text):
+    assert FidelityGuard(PEOPLE).issues(text) == []
+
+
+# ------------------------------------------------ restored quotations are typeset ---
+
+RESTORED = [
+    # (the source's quotation, straight typography; the article's near miss)
+    ("Nous n'avons pas l'intention de céder, pas d'un pouce", "Nous n’avons pas l’intention de reculer, pas d’un pouce"),
+    ("Je le répète: l'engagement est solide comme le roc", "Je le répète : l’engagement reste solide comme le roc"),
+    ("Il m'a dit \"jamais\" et c'est tout", "Il m’a dit « jamais » et voilà tout"),
+    ("Aujourd'hui, 8000 soldats et 7.5 % de hausse... c'est l'essentiel",
+     "Aujourd’hui, 8 000 soldats et 7,5 % de hausse… voilà l’essentiel"),
+    ("Pourquoi? Parce qu'ils l'ont voulu", "Pourquoi ? Parce qu’ils l’ont décidé"),
+]
+
+
+@pytest.mark.parametrize("said, near", RESTORED)
+def test_a_quotation_restored_by_code_is_typeset_like_the_article(said, near):
+    guard = FidelityGuard(f"Paris (AFP) - « {said} », a déclaré mardi le ministre devant la presse.")
+    article = french_typography(f"Le ministre a déclaré : « {near} ». La suite viendra.")
+    fixed = guard.fix_quotes(article)
+    assert fixed != article
+    assert french_typography(fixed) == fixed      # nothing left for typography to do
+    assert "'" not in fixed and '"' not in fixed
+    assert guard.issues(fixed) == []              # the source's words, exactly
+    assert guard.fix_quotes(fixed) == fixed

@@ -29,7 +29,8 @@ class FidelityGuard:
             return []
         text = unicodedata.normalize("NFC", text)
         masked = mask(text)
-        found = self.quotes.issues(masked) + self.numbers.issues(masked) + self.names.issues(masked)
+        found = (self.quotes.issues(masked) + self.numbers.issues(masked) + self.names.issues(masked)
+                 + self.names.recombined(masked))
         seen: set[tuple[str, str]] = set()
         unique = []
         for issue in found:

@@ -18,6 +18,7 @@ _CAP_RE = re.compile(
 _PARTICLE_GAP_RE = re.compile(
     r"[ \u00a0](?:(?:de|du|des|von|van|der|den|di|da|del|della|dos|das|le|la|ben|bin|al|el|y)[ \u00a0]|d['’])"
 )
+RECOMBINED = "Nom recomposé : la dépêche ne donne pas ce prénom (ou cette initiale) à cette personne"
 _MONTHS_DAYS = {
     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
     "octobre", "novembre", "decembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
@@ -74,6 +75,67 @@ def _is_acronym(tok: str) -> bool:
 
 
 
+_INITIALS_GAP_RE = re.compile(r"[ \u00a0]((?:[A-Z]\.-?)+)[ \u00a0]")
+_INITIALS_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z]\.-?)+)[ \u00a0]$")
+_PARTICLES_GAP_RE = re.compile(
+    r"[ \u00a0](?:(?:de|du|des|von|van|der|den|di|da|del|della|dos|das|le|la|ben|bin|al|el|y|zu)[ \u00a0])*"
+    r"(?:(?:de|du|des|von|van|der|den|di|da|del|della|dos|das|le|la|ben|bin|al|el|y|zu)[ \u00a0]|d['’])"
+)
+_PARTICLE_WORDS = {"le", "la", "de", "du", "des", "von", "van", "der", "den", "di", "da", "del", "della", "dos", "das",
+                   "ben", "bin", "al", "el", "y", "zu", "mac", "mc", "o"}
+_CIVILITY_INITIALS = {"M."}  # « M. Houry » is Monsieur Houry
+
+
+def _person_groups(text: str) -> list[list[tuple[str, int, int, str]]]:
+    """Runs of capitalised words that can make a person's name: joined by a space, by initials
+    (« Ole J. Solvang ») or by a particle (« Luca de Meo », « Ursula von der Leyen »).
+
+    Each item: (folded word, start, end, initials written right before it). Acronyms, civilities
+    and months break a run; a leading function word (« Le Pentagone » opening a sentence) is dropped.
+    """
+    groups: list[list[tuple[str, int, int, str]]] = []
+    cur: list[tuple[str, int, int, str]] = []
+    prev_end = -1
+    for m in _CAP_RE.finditer(text):
+        tok = m.group("w")
+        if len(tok) == 1 and text[m.end() : m.end() + 1] == "." and m.start() == m.start("w"):
+            continue  # an initial: part of the gap between two words of the name
+        if not NameChecker._candidate(tok) or _is_acronym(tok):
+            if cur:
+                groups.append(cur)
+            cur = []
+            continue
+        start = m.start("w")
+        initials = ""
+        joined = False
+        if cur:
+            gap = text[prev_end:start]
+            if m.start() == start and gap in (" ", "\u00a0"):
+                joined = True
+            elif m.start() == start and (g := _INITIALS_GAP_RE.fullmatch(gap)):
+                joined, initials = True, g.group(1)
+            elif _PARTICLES_GAP_RE.fullmatch(gap):
+                joined = True
+        if not joined:
+            if cur:
+                groups.append(cur)
+            cur = []
+            if m.start() == start:
+                b = _INITIALS_BEFORE_RE.search(text, max(0, start - 12), start)
+                initials = b.group(1) if b else ""
+        cur.append((fold(tok), start, m.end(), initials))
+        prev_end = m.end()
+    if cur:
+        groups.append(cur)
+    out = []
+    for g in groups:
+        while g and g[0][0] in _STOPWORDS_FOLDED:
+            g = g[1:]
+        if g:
+            out.append(g)
+    return out
+
+
 class NameChecker:
     """The source's words (folded) and their stems, indexed once."""
 
@@ -94,6 +156,22 @@ class NameChecker:
             if len(w) >= 4 and "-" not in w:
                 s = _stem(w)
                 self._stems.setdefault(s[:4], []).append(s)
+        # People's names: which words open a name (first names), which words follow which,
+        # and the initials each surname is known with.
+        self._firsts: set[str] = set()
+        self._pairs: set[tuple[str, str]] = set()
+        self._initials: dict[str, set[str]] = {}
+        for g in _person_groups(source):
+            words = [item[0] for item in g]
+            self._pairs.update(zip(words, words[1:]))
+            for word, _a, _b, initials in g:
+                if initials:
+                    self._initials.setdefault(word, set()).add(initials[0].lower())
+            if len(words) >= 2:
+                self._firsts.add(words[0])
+                self._firsts.update(p for p in words[0].split("-") if p)
+                for word in words[1:]:
+                    self._initials.setdefault(word, set()).add(words[0][0])
 
     def _known(self, tok: str) -> bool:
         known = self._known_cache.get(tok)
@@ -197,6 +275,28 @@ class NameChecker:
                     spans.append((pos, pos + len(line)))
             pos += len(line) + 1
         return spans
+
+    def recombined(self, masked: str) -> list[FidelityIssue]:
+        """First name and surname of two different people of the source (« Ole Houry » for Ole
+        Solvang and Nadim Houry), or a wrong initial (« O. Houry »)."""
+        issues: list[FidelityIssue] = []
+        for g in _person_groups(masked):
+            words = [item[0] for item in g]
+            for i in range(len(words) - 1):
+                first, last = g[i], g[i + 1]
+                if (words[i] in self._firsts and (words[i], words[i + 1]) not in self._pairs
+                        and self._known(masked[first[1] : first[2]]) and self._known(masked[last[1] : last[2]])):
+                    j = i + 1
+                    while j + 1 < len(words) and words[j] in _PARTICLE_WORDS:
+                        j += 1  # « Jean Le Pen »: the whole surname
+                    text = masked[first[1] : g[j][2]]
+                    issues.append(FidelityIssue(kind="name", text=text, detail=RECOMBINED))
+                    break
+            for word, start, end, initials in g:
+                known = self._initials.get(word)
+                if initials and initials not in _CIVILITY_INITIALS and known and initials[0].lower() not in known:
+                    issues.append(FidelityIssue(kind="name", text=f"{initials} {masked[start:end]}", detail=RECOMBINED))
+        return issues
 
     def issues(self, masked: str) -> list[FidelityIssue]:
         title_lines = self._title_case_lines(masked)

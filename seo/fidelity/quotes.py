@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..typography import french_typography
 from .issues import FidelityIssue
 from .normalise import canon, canon_str, fold, lower, quote_spans
 
@@ -102,6 +103,15 @@ class _SourceQuote:
 
 
 
+_OUTER_MARKS_RE = re.compile(r"^«[ \u00a0\u202f]*|[ \u00a0\u202f]*»$")
+
+
+def typeset_quotation(words: str) -> str:
+    """The source's words of a quotation in the article's typography (’, no-break spaces, “ ” for
+    a quotation inside it, …): typeset as the inside of a « » quotation, words unchanged."""
+    return _OUTER_MARKS_RE.sub("", french_typography(f"«{words}»"))
+
+
 class QuoteChecker:
     """The source's text (canonical) and quotations, indexed once."""
 
@@ -186,7 +196,7 @@ class QuoteChecker:
         return source_words[:k] + fixed + source_words[k + 1 :]
 
     def fix_quotes(self, text: str) -> str:
-        """Replace near-miss quotations by the source's exact words."""
+        """Replace near-miss quotations by the source's exact words, in French typography."""
         if not text:
             return text
         text = unicodedata.normalize("NFC", text)
@@ -202,7 +212,7 @@ class QuoteChecker:
                 if core:
                     status, words, _ = self._match(core)
                     if status in ("case", "near") and words:
-                        core = self._keep_first_case(core, words)
+                        core = typeset_quotation(self._keep_first_case(core, words))
                         changed = True
                 new_pieces.append(pre + core + post)
             if changed:
