@@ -175,6 +175,8 @@ def find_problems(article: Article, *, body_words: int, min_words: int,
                 msg += f" {issue.detail}."
         else:
             msg = f"Nom absent de la dépêche : {issue.text}. Supprimez-le : aucun nom extérieur à la dépêche."
+            if issue.detail.startswith("Nom recomposé"):
+                msg += " (Prénom et nom de deux personnes différentes : reprenez le nom complet de la dépêche.)"
         p.append(Problem(f"fidelity_{issue.kind}", msg))
     # Readability and density advice rides along with a repair that happens anyway.
     for check in (analysis or {}).get("readability", {}).get("checks", []) + \

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from tests.fakes import fake_writer
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.harness import ROOT, shield_from_dotenv
 
@@ -102,3 +103,52 @@ def test_a_figure_off_by_a_scale_is_reported_after_the_repairs(llm, tmp_path, wr
     assert out["usage"]["llm_calls"] == 3  # the draft and two targeted repairs
     repair_prompt = llm.requests[1]["messages"][-1]["content"]
     assert re.search(r"Chiffre absent de la dépêche : " + re.escape(flagged), repair_prompt)
+
+
+# --------------------------------------------------------------------------- a French dispatch
+
+DISPATCH_HRW = """\
+Genève (AFP) – Ole Solvang, directeur adjoint de Human Rights Watch, et Nadim Houry, ancien responsable \
+d'Amnesty International, ont dénoncé mardi les frappes menées contre des hôpitaux dans le nord du pays.
+« Nous n'avons pas l'intention de nous taire face à ces crimes, ni aujourd'hui ni demain », a déclaré \
+Ole Solvang lors d'une conférence de presse à Genève.
+Nadim Houry a appelé l'ONU à ouvrir une enquête indépendante sur ces attaques, qui ont fait au moins \
+40 morts selon les secours.
+« C'est une violation manifeste du droit international », a-t-il ajouté devant les journalistes.
+"""
+
+
+def good_with(extra: str):
+    """The good writer's article with `extra` appended to its second section."""
+    def reply(request):
+        article = fake_writer.write(request)
+        article["sections"][1]["body"] += "\n\n" + extra
+        return article
+    return Reply(reply)
+
+
+def test_a_name_made_of_two_people_of_the_dispatch_is_sent_back_to_the_model(llm, tmp_path):
+    llm.reset()
+    llm.script(good_with("Ole Houry a dénoncé ces frappes."))
+    out = rewrite(llm, DISPATCH_HRW, tmp_path)
+    assert out["usage"]["llm_calls"] == 2
+    assert "Nom absent de la dépêche : Ole Houry" in llm.requests[1]["messages"][-1]["content"]
+    assert "Ole Houry" not in out["markdown"] and out["report"]["fidelity"]["ok"]
+
+
+def test_a_name_made_of_two_people_that_stays_is_shown_to_check(llm, tmp_path):
+    llm.reset()
+    llm.script(*[good_with("Selon Nadim Solvang, ces frappes sont des crimes.")] * 3)
+    out = rewrite(llm, DISPATCH_HRW, tmp_path)
+    assert ("name", "Nadim Solvang") in issues_of(out)
+
+
+def test_a_quotation_put_back_by_code_is_typeset_like_the_article(llm, tmp_path):
+    llm.reset()
+    llm.script(good_with("« Nous n’avons pas l’intention de nous taire devant ces crimes, ni aujourd’hui ni "
+                         "demain », a insisté Ole Solvang."))
+    out = rewrite(llm, DISPATCH_HRW, tmp_path)
+    assert out["usage"]["llm_calls"] == 1 and out["report"]["fidelity"]["ok"]
+    restored = "«\u00a0Nous n’avons pas l’intention de nous taire face à ces crimes, ni aujourd’hui ni demain\u00a0»"
+    assert restored in out["markdown"] and restored in out["article"]["sections"][1]["body"]
+    assert "'" not in out["markdown"] and "'" not in json.dumps(out["article"], ensure_ascii=False)
