@@ -48,5 +48,6 @@ from __future__ import annotations
 
 from .guard import FidelityGuard
 from .issues import ISSUE_KINDS, FidelityIssue
+from .links import find_urls, strip_links
 
-__all__ = ["FidelityIssue", "FidelityGuard", "ISSUE_KINDS"]
+__all__ = ["FidelityIssue", "FidelityGuard", "ISSUE_KINDS", "find_urls", "strip_links"]
