@@ -543,3 +543,62 @@ def test_a_quotation_restored_by_code_is_typeset_like_the_article(said, near):
     assert "'" not in fixed and '"' not in fixed
     assert guard.issues(fixed) == []              # the source's words, exactly
     assert guard.fix_quotes(fixed) == fixed
+
+
+# ------------------------------------------------------------------ links and images ---
+
+LINKS = [
+    # (model text, text shipped, URLs reported)
+    ("[Lire la dépêche](https://www.afp.com/fr/a-123) pour tout savoir.", "Lire la dépêche pour tout savoir.",
+     ["https://www.afp.com/fr/a-123"]),
+    ('[la carte](https://x.example/carte_(2024).html "Carte") ici.', "la carte ici.",
+     ["https://x.example/carte_(2024).html"]),
+    ("[le site](<https://x.example/a b>) ici.", "le site ici.", ["https://x.example/a b"]),
+    ("Source : <https://evil.example/x|AFP>.", "Source : AFP.", ["https://evil.example/x"]),
+    ("Voir <https://evil.example/y>.", "Voir.", ["https://evil.example/y"]),
+    ("Un pixel ![](https://t.example/p.gif?id=1) ici.", "Un pixel ici.", ["https://t.example/p.gif?id=1"]),
+    ("![Carte des frappes](https://img.example/c.png)", "Carte des frappes", ["https://img.example/c.png"]),
+    ("[![logo](https://i.example/l.png)](https://l.example/b) fin", "logo fin",
+     ["https://l.example/b", "https://i.example/l.png"]),
+    ("Selon [l’agence][1].\n\n[1]: https://r.example/c", "Selon l’agence.", ["https://r.example/c"]),
+    ("Plus sur https://evil.example/z?utm_source=chatgpt.com.", "Plus sur.", ["https://evil.example/z?utm_source=chatgpt.com"]),
+    ("Plus sur www.evil.example/page, puis la suite.", "Plus sur, puis la suite.", ["www.evil.example/page"]),
+    ("(source : https://evil.example/s)", "(source :)", ["https://evil.example/s"]),
+    ('Un <a href="https://evil.example/a">lien</a> et <A HREF=\'https://evil.example/b\'>un autre</A>.',
+     "Un lien et un autre.", ["https://evil.example/a", "https://evil.example/b"]),
+    ('Un pixel <img src="https://t.example/p.gif" width="1"> caché.', "Un pixel caché.", ["https://t.example/p.gif"]),
+    ("Texte<script>fetch('https://evil.example/s')</script> suite <b>gras</b>.", "Texte suite gras.",
+     ["https://evil.example/s"]),
+    ('<iframe src="https://evil.example/f"></iframe>Fin.', "Fin.", ["https://evil.example/f"]),
+    ("Écrivez à <mailto:redac@evil.example|la rédaction>.", "Écrivez à la rédaction.", ["mailto:redac@evil.example"]),
+    ("Rien à signaler : 14:30, 8 000 soldats, l’OTAN.", "Rien à signaler : 14:30, 8 000 soldats, l’OTAN.", []),
+    ("a < b et c > d", "a < b et c > d", []),
+]
+
+
+@pytest.mark.parametrize("written, shipped, reported", LINKS)
+def test_links_images_and_html_become_text_and_foreign_urls_are_issues(written, shipped, reported):
+    guard = FidelityGuard("Paris (AFP) - Le rapport est en ligne sur https://www.hrw.org/fr/rapport depuis mardi.")
+    assert guard.strip_links(written) == shipped
+    issues = guard.link_issues(written, removed=True)
+    assert [i.text for i in issues] == reported
+    assert {i.kind for i in issues} <= {"link"}
+    assert all(i.detail == "Lien absent de la dépêche, retiré de l’article" for i in issues)
+    assert guard.link_issues(guard.strip_links(written)) == []  # nothing left to report
+
+
+@pytest.mark.parametrize("written", [
+    "https://www.hrw.org/fr/rapport", "http://hrw.org/fr/rapport/", "www.hrw.org/fr/rapport", "<https://www.hrw.org/fr/rapport>",
+])
+def test_a_url_the_source_holds_stays_as_plain_text(written):
+    guard = FidelityGuard("Paris (AFP) - Le rapport est en ligne sur https://www.hrw.org/fr/rapport depuis mardi.")
+    assert guard.link_issues(f"Le rapport : {written}.") == []
+    assert guard.strip_links(f"Le rapport : {written}.") == f"Le rapport : {written.strip('<>')}."
+    # but never as markup: a link's label or an image's alt text only
+    assert guard.strip_links(f"[Le rapport]({written.strip('<>')}).") == "Le rapport."
+
+
+def test_without_a_source_every_url_goes():
+    from seo.fidelity import strip_links
+
+    assert strip_links("Voir https://www.hrw.org/fr/rapport et [ça](https://x.example).") == "Voir et ça."

@@ -152,3 +152,68 @@ def test_a_quotation_put_back_by_code_is_typeset_like_the_article(llm, tmp_path)
     restored = "«\u00a0Nous n’avons pas l’intention de nous taire face à ces crimes, ni aujourd’hui ni demain\u00a0»"
     assert restored in out["markdown"] and restored in out["article"]["sections"][1]["body"]
     assert "'" not in out["markdown"] and "'" not in json.dumps(out["article"], ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- links and images
+
+FOREIGN_URLS = ["https://evil.example/t", "https://evil.example/mt", "https://pixel.example/p.gif",
+                "https://www.afp.com/fr/depeche-123", "https://evil.example/h", "https://pixel.example/i.gif",
+                "https://evil.example/b?utm_source=chatgpt.com", "https://img.example/carte.png",
+                "https://evil.example/g", "https://evil.example/k"]
+
+
+def with_links(request) -> dict:
+    """The good writer's article with links, images and HTML in every field, as models write them."""
+    a = fake_writer.write(request)
+    a["title"] = f"[{a['title']}](https://evil.example/t)"
+    a["meta_title"] += " <https://evil.example/mt|AFP>"
+    a["meta_description"] += " ![](https://pixel.example/p.gif)"
+    a["lead"] += " [Lire la dépêche](https://www.afp.com/fr/depeche-123)"
+    a["sections"][0]["heading"] += ' <a href="https://evil.example/h">ici</a>'
+    a["sections"][0]["body"] += ('\n\n<img src="https://pixel.example/i.gif"> <script>alert(1)</script>'
+                                 "Plus d’informations sur https://evil.example/b?utm_source=chatgpt.com.")
+    a["sections"][1]["body"] += " ![Carte des frappes](https://img.example/carte.png)"
+    a["secondary_keywords"] = ["[Genève](https://evil.example/g)", "frappes"]
+    a["keyword_suggestions"] = ["<https://evil.example/k|hôpitaux>", "Human Rights Watch"]
+    return a
+
+
+def assert_no_markup(out: dict) -> None:
+    shipped = out["markdown"] + out["html"] + json.dumps(out["article"], ensure_ascii=False)
+    for mark in ("http", "www.", "](", "![", "<a", "<img", "<script", "alert(", "href", "src=", "&lt;"):
+        assert mark not in shipped, mark
+    assert "<a " not in out["html"] and "<img" not in out["html"]
+
+
+def test_links_images_and_html_of_the_model_never_ship_and_are_reported(llm, tmp_path):
+    llm.reset()
+    llm.script(*[Reply(with_links)] * 3)
+    out = rewrite(llm, DISPATCH_HRW, tmp_path)
+    assert_no_markup(out)
+    assert "Lire la dépêche" in out["article"]["lead"]  # the label stays
+    links = {text for kind, text in issues_of(out) if kind == "link"}
+    assert links == set(FOREIGN_URLS)
+    assert all(i["detail"] == "Lien absent de la dépêche, retiré de l’article"
+               for i in out["report"]["fidelity"]["issues"] if i["kind"] == "link")
+    assert "Lien ou image absent de la dépêche : https://pixel.example/p.gif" in llm.requests[1]["messages"][-1]["content"]
+
+
+def test_a_draft_with_links_is_repaired_once_and_ships_clean(llm, tmp_path):
+    llm.reset()
+    llm.script(Reply(with_links))  # the repair gets the good writer
+    out = rewrite(llm, DISPATCH_HRW, tmp_path)
+    assert out["usage"]["llm_calls"] == 2
+    assert_no_markup(out)
+    assert out["report"]["fidelity"] == {"ok": True, "issues": []}
+
+
+def test_the_dispatchs_own_url_stays_as_plain_text(llm, tmp_path):
+    url = "https://www.hrw.org/fr/rapport-2024"
+    dispatch = DISPATCH_HRW + f"Le rapport de l'ONG est en ligne sur {url} depuis mardi.\n"
+    llm.reset()
+    llm.script(good_with(f"Le rapport est sur [le site de l’ONG]({url}), ou <{url}>, soit {url}."))
+    out = rewrite(llm, dispatch, tmp_path)
+    assert out["usage"]["llm_calls"] == 1 and out["report"]["fidelity"]["ok"]
+    body = out["article"]["sections"][1]["body"]
+    assert f"Le rapport est sur le site de l’ONG, ou {url}, soit {url}." in body
+    assert url in out["html"] and "<a " not in out["html"] and "](" not in out["markdown"]

@@ -135,6 +135,9 @@ def strip_links(text: str, keep: Callable[[str], bool] | None = None) -> str:
         out = _SPACE_BEFORE_PUNCT_RE.sub("", out)
         out = _DOUBLE_SPACES_RE.sub(" ", out)
         out = "\n".join(line.rstrip(" \t") for line in out.split("\n"))
+        out = re.sub(r"\n{3,}", "\n\n", out)
+        if text == text.rstrip():
+            out = out.rstrip()
     return out
 
 
