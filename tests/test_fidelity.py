@@ -571,6 +571,7 @@ LINKS = [
      ["https://evil.example/s"]),
     ('<iframe src="https://evil.example/f"></iframe>Fin.', "Fin.", ["https://evil.example/f"]),
     ("Écrivez à <mailto:redac@evil.example|la rédaction>.", "Écrivez à la rédaction.", ["mailto:redac@evil.example"]),
+    ("Écrivez à redac@evil.example.com ou à @marie.", "Écrivez à ou à @marie.", ["redac@evil.example.com"]),
     ("Rien à signaler : 14:30, 8 000 soldats, l’OTAN.", "Rien à signaler : 14:30, 8 000 soldats, l’OTAN.", []),
     ("a < b et c > d", "a < b et c > d", []),
 ]
@@ -589,9 +590,11 @@ def test_links_images_and_html_become_text_and_foreign_urls_are_issues(written, 
 
 @pytest.mark.parametrize("written", [
     "https://www.hrw.org/fr/rapport", "http://hrw.org/fr/rapport/", "www.hrw.org/fr/rapport", "<https://www.hrw.org/fr/rapport>",
+    "presse@hrw.org",
 ])
 def test_a_url_the_source_holds_stays_as_plain_text(written):
-    guard = FidelityGuard("Paris (AFP) - Le rapport est en ligne sur https://www.hrw.org/fr/rapport depuis mardi.")
+    guard = FidelityGuard("Paris (AFP) - Le rapport est en ligne sur https://www.hrw.org/fr/rapport depuis mardi "
+                          "(contact : presse@hrw.org).")
     assert guard.link_issues(f"Le rapport : {written}.") == []
     assert guard.strip_links(f"Le rapport : {written}.") == f"Le rapport : {written.strip('<>')}."
     # but never as markup: a link's label or an image's alt text only
@@ -602,3 +605,19 @@ def test_without_a_source_every_url_goes():
     from seo.fidelity import strip_links
 
     assert strip_links("Voir https://www.hrw.org/fr/rapport et [ça](https://x.example).") == "Voir et ça."
+
+
+TITLED = ("Washington (AFP) - NATO Secretary General Jens Stoltenberg told US President Joe Biden on Tuesday that "
+          "Ukraine is making progress, and Prime Minister Rishi Sunak agreed with President Emmanuel Macron.")
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Le président Joe Biden a reçu Jens Stoltenberg.", []),
+    ("Le Président Biden a reçu le Secrétaire général Stoltenberg.", []),
+    ("Le Premier ministre Sunak et le Président Macron.", []),
+    ("Le Président Jens Biden a parlé.", ["Jens Biden"]),
+    ("Rishi Macron a parlé.", ["Rishi Macron"]),
+    ("Selon Emmanuel Sunak, rien.", ["Emmanuel Sunak"]),
+])
+def test_titles_before_a_name_are_no_first_names(text, flagged):
+    assert [i.text for i in FidelityGuard(TITLED).issues(text)] == flagged

@@ -25,7 +25,9 @@ from .issues import FidelityIssue
 _URL_CHARS = r"[^\s<>\"«»“”„‘’…\[\]]"
 _URL_END = r"[^\s<>\"«»“”„‘’…\[\].,;:!?)'’]"
 _BARE_URL = r"(?:https?://|ftp://|www\.)" + _URL_CHARS + "*" + _URL_END
-BARE_URL_RE = re.compile(r"(?<![\w/@.])" + _BARE_URL, re.IGNORECASE)
+# An e-mail address becomes a mailto: link in Slack and in most CMS: treated like a URL.
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])"
+_BARE_RE = re.compile(r"(?<![\w/@.])" + _BARE_URL + "|" + _EMAIL, re.IGNORECASE)
 
 # Markdown: [label](target "title") and ![alt](target); the target may hold one level of ( ).
 _MD_TARGET = r"\(\s*(?P<target><[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
@@ -58,7 +60,7 @@ _DOUBLE_SPACES_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 def normalise_url(url: str) -> str:
     """A URL as compared with the source's: no scheme, no www., host in lower case, no trailing / or <>."""
     u = url.strip().strip("<>").rstrip("/")
-    u = re.sub(r"^(?:https?|ftp)://", "", u, flags=re.IGNORECASE)
+    u = re.sub(r"^(?:https?|ftp)://|^mailto:", "", u, flags=re.IGNORECASE)
     u = re.sub(r"^www\.", "", u, flags=re.IGNORECASE)
     host, sep, rest = u.partition("/")
     return host.lower() + sep + rest.rstrip("/")
@@ -88,7 +90,7 @@ def find_urls(text: str) -> list[str]:
     rest = _MD_REF_DEF_RE.sub(" ", rest)
     rest = _ANGLE_LINK_RE.sub(" ", rest)
     rest = _HTML_TAG_RE.sub(" ", rest)
-    urls.extend(m.group(0) for m in BARE_URL_RE.finditer(rest))
+    urls.extend(m.group(0) for m in _BARE_RE.finditer(rest))
     out: list[str] = []
     for u in urls:
         if u and u not in out:
@@ -126,10 +128,10 @@ def strip_links(text: str, keep: Callable[[str], bool] | None = None) -> str:
         if label:
             return label
         target = m.group("target")
-        return target if BARE_URL_RE.fullmatch(target) and keep(target) else ""
+        return target if _BARE_RE.fullmatch(target) and keep(target) else ""
 
     out = _ANGLE_LINK_RE.sub(angle, out)
-    out = BARE_URL_RE.sub(lambda m: m.group(0) if keep(m.group(0)) else "", out)
+    out = _BARE_RE.sub(lambda m: m.group(0) if keep(m.group(0)) else "", out)
     if out != text:
         out = _EMPTY_BRACKETS_RE.sub("", out)
         out = _SPACE_BEFORE_PUNCT_RE.sub("", out)

@@ -83,7 +83,24 @@ _PARTICLES_GAP_RE = re.compile(
 )
 _PARTICLE_WORDS = {"le", "la", "de", "du", "des", "von", "van", "der", "den", "di", "da", "del", "della", "dos", "das",
                    "ben", "bin", "al", "el", "y", "zu", "mac", "mc", "o"}
-_CIVILITY_INITIALS = {"M."}  # « M. Houry » is Monsieur Houry
+_CIVILITY_INITIALS = {"M."}
+# Titles written with a capital before a name (« US President Joe Biden », « le Président Macron »):
+# never a first name.
+_TITLES = {
+    "president", "presidente", "vice", "secretary", "secretaire", "general", "generale", "minister", "ministre",
+    "prime", "premier", "premiere", "chancellor", "chancelier", "chanceliere", "king", "roi", "queen", "reine",
+    "pope", "pape", "prince", "princesse", "princess", "senator", "senateur", "senatrice", "governor",
+    "gouverneur", "mayor", "maire", "judge", "juge", "colonel", "captain", "capitaine", "commander",
+    "commandant", "lieutenant", "sergeant", "sergent", "marshal", "marechal", "admiral", "amiral", "sir", "lord",
+    "lady", "dame", "saint", "sainte", "mr", "mrs", "ms", "miss", "professor", "professeur", "chief", "chef",
+    "ambassador", "ambassadeur", "ambassadrice", "director", "directeur", "directrice", "commissioner",
+    "commissaire", "cardinal", "bishop", "eveque", "archbishop", "archeveque", "sheikh", "cheikh", "emir",
+    "sultan", "ayatollah", "imam", "rabbi", "rabbin", "father", "pere", "sister", "soeur", "brother", "frere",
+    "monsieur", "madame", "mademoiselle", "maitre", "deputy", "depute", "deputee", "spokesman", "spokeswoman",
+    "spokesperson", "porte-parole", "ceo", "chairman", "chairwoman", "president-directeur", "patron", "patronne",
+    "defense", "defence", "foreign", "interior", "finance", "health", "state", "attorney", "speaker", "leader",
+    "representative", "officer", "inspector", "inspecteur", "doctor", "docteur", "dr", "pr", "mgr",
+}  # « M. Houry » is Monsieur Houry
 
 
 def _person_groups(text: str) -> list[list[tuple[str, int, int, str]]]:
@@ -91,7 +108,8 @@ def _person_groups(text: str) -> list[list[tuple[str, int, int, str]]]:
     (« Ole J. Solvang ») or by a particle (« Luca de Meo », « Ursula von der Leyen »).
 
     Each item: (folded word, start, end, initials written right before it). Acronyms, civilities
-    and months break a run; a leading function word (« Le Pentagone » opening a sentence) is dropped.
+    and months break a run; leading function words and titles (« Le Pentagone », « US President Joe
+    Biden ») are dropped.
     """
     groups: list[list[tuple[str, int, int, str]]] = []
     cur: list[tuple[str, int, int, str]] = []
@@ -129,7 +147,7 @@ def _person_groups(text: str) -> list[list[tuple[str, int, int, str]]]:
         groups.append(cur)
     out = []
     for g in groups:
-        while g and g[0][0] in _STOPWORDS_FOLDED:
+        while g and (g[0][0] in _STOPWORDS_FOLDED or g[0][0] in _TITLES):
             g = g[1:]
         if g:
             out.append(g)
