@@ -621,3 +621,16 @@ TITLED = ("Washington (AFP) - NATO Secretary General Jens Stoltenberg told US Pr
 ])
 def test_titles_before_a_name_are_no_first_names(text, flagged):
     assert [i.text for i in FidelityGuard(TITLED).issues(text)] == flagged
+
+
+@pytest.mark.parametrize("words", [
+    "Nous n'avons pas l'intention", 'Il m\'a dit "non" hier : stop...', "«ok» d'accord", 'Il a dit "non',
+    "8000 soldats, 7.5 %", "Pourquoi? Parce que!", "C'est « fini » ; vraiment", "l'« exception » française",
+])
+def test_typesetting_a_restored_quotation_never_changes_its_words(words):
+    from seo.fidelity.normalise import canon_str
+    from seo.fidelity.quotes import typeset_quotation
+
+    typeset = typeset_quotation(words)
+    assert canon_str(typeset) == canon_str(words)
+    assert "'" not in typeset

@@ -103,13 +103,17 @@ class _SourceQuote:
 
 
 
+_APOSTROPHE_RE = re.compile(r"(?<=[^\W_])['ʼ‘](?=[^\W_])")
 _OUTER_MARKS_RE = re.compile(r"^«[ \u00a0\u202f]*|[ \u00a0\u202f]*»$")
 
 
 def typeset_quotation(words: str) -> str:
     """The source's words of a quotation in the article's typography (’, no-break spaces, “ ” for
     a quotation inside it, …): typeset as the inside of a « » quotation, words unchanged."""
-    return _OUTER_MARKS_RE.sub("", french_typography(f"«{words}»"))
+    typeset = _OUTER_MARKS_RE.sub("", french_typography(f"«{words}»"))
+    if canon_str(typeset) != canon_str(words):  # e.g. an unbalanced inner quote mark: apostrophes only
+        return _APOSTROPHE_RE.sub("’", words)
+    return typeset
 
 
 class QuoteChecker:
