@@ -464,6 +464,11 @@ def test_the_source_convention_comes_from_its_language_and_its_numbers(text, com
     assert (conv.comma, conv.dot) == (comma, dot)
 
 
+def test_a_civility_after_a_year_is_no_scale():
+    g = FidelityGuard(french("depuis 2017 M. Dupont et 5 M€"))
+    assert g.issues("Depuis 2017 M. Dupont gère 5 millions d’euros.") == []
+
+
 def test_an_ambiguous_source_keeps_both_readings():
     g = FidelityGuard("1,500 ; 5.000")
     for written in ("1 500", "1,5", "5 000", "5"):

@@ -69,6 +69,7 @@ def _common_prefix(a: str, b: str) -> int:
     return k
 
 
+@lru_cache(maxsize=8192)
 def _is_acronym(tok: str) -> bool:
     letters = [c for c in tok if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)

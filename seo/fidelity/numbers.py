@@ -101,7 +101,7 @@ _NUM_RE = re.compile(
     r"|\d+(?:[.,]\d+)?)"
     r"(?P<ord>(?:ers?|res?|ères?|èmes?|iemes?|ièmes?|emes?|es?|nde?s?|è|st|nd|rd|th)(?!\w))?"
     r"(?P<mult>" + _SP + r"*(?:millions?|milliards?|billions?|trillions?|thousand|mille|Millionen|"
-    r"Milliarden?|Mio|Mrd|Mds?|md|bn|mn|mln|tn|M|k|K)(?!\w)|m(?!\w))?"
+    r"Milliarden?|Mio|Mrd|Mds?|md|bn|mn|mln|tn|M(?!\.\s)|k|K)(?!\w)|m(?!\w))?"  # « 2017 M. Macron »: no scale
     r"(?P<pct>" + _SP + r"*(?:%|pour[ -]?cent|per[ -]?cent|percent|Prozent))?"
 )
 _FACTORS = {
