@@ -481,7 +481,7 @@ PEOPLE = (
     "Genève (AFP) - Ole Solvang, de Human Rights Watch, et Nadim Houry, d’Amnesty International, ont dénoncé "
     "les frappes. Jean-Marie Le Pen et Ursula von der Leyen ont réagi, tout comme Charles de Gaulle dans une "
     "archive et Karine Jean-Pierre à Washington. Le Pentagone a répondu. Selon Ole J. Solvang, rien n’est réglé. "
-    "N. Houry a ajouté : « Rien. »"
+    "N. Houry a ajouté : « Rien. » Jean de La Fontaine et Mohammed ben Salmane sont cités."
 )
 
 
@@ -497,6 +497,8 @@ PEOPLE = (
     "Ole de Gaulle a réagi.",
     "Karine Houry a réagi.",
     "Charles Jean-Pierre a réagi.",
+    "Mohammed de La Fontaine est cité.",
+    "Ole ben Salmane est cité.",
     "O. Houry a dénoncé les frappes.",     # a wrong initial
     "Ole N. Houry a dénoncé les frappes.",
 ])
@@ -520,6 +522,8 @@ def test_a_name_made_of_two_source_people_is_an_issue(text):
     "Karine Jean-Pierre, Jean-Pierre.",
     "Le Pentagone a répondu à Ole Solvang.",
     "## Nadim Houry Dénonce Les Frappes",
+    "Jean de La Fontaine, La Fontaine.",
+    "Mohammed ben Salmane, ben Salmane.",
 ])
 def test_a_source_name_in_its_usual_forms_raises_nothing(text):
     assert FidelityGuard(PEOPLE).issues(text) == []
@@ -639,3 +643,17 @@ def test_typesetting_a_restored_quotation_never_changes_its_words(words):
     typeset = typeset_quotation(words)
     assert canon_str(typeset) == canon_str(words)
     assert "'" not in typeset
+
+
+def test_the_guard_is_a_package_with_one_module_per_kind_and_the_same_api():
+    import importlib
+
+    import seo.fidelity as fidelity
+
+    for kind in ("quotes", "numbers", "names", "links", "normalise", "guard", "issues"):
+        importlib.import_module(f"seo.fidelity.{kind}")
+    from seo.fidelity.guard import FidelityGuard as Guard
+    from seo.fidelity.issues import FidelityIssue as Issue
+
+    assert fidelity.FidelityGuard is Guard and fidelity.FidelityIssue is Issue
+    assert {"FidelityGuard", "FidelityIssue", "ISSUE_KINDS", "strip_links", "find_urls"} <= set(fidelity.__all__)
