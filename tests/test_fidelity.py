@@ -404,6 +404,7 @@ SAME_VALUE = [
     (french("7,5 % des habitants"), ["7,5 %"]),
     (french("2 milliards d’euros"), ["2 milliards", "2 Mds €", "2 000 millions"]),
     (french("5.000 manifestants"), ["5 000 manifestants"]),
+    (french("5.000 manifestants contre le 49.3"), ["5 000 manifestants"]),
     (french("2 à 3 millions de personnes"), ["2 à 3 millions", "2 millions"]),
     (german("5.000 Menschen"), ["5 000 personnes"]),
     (german("1,5 Millionen Menschen"), ["1,5 million"]),
@@ -456,6 +457,8 @@ def test_a_source_figure_in_english_notation_says_how_to_write_it(written, right
     ("Chiffres : 2.000.000 et 12.", "decimal", "group"),
     ("1,500 ; 5.000", None, None),  # nothing tells: both readings
     (english("7,5 % of 1,500"), "decimal", "group"),  # the text's own numbers beat its language
+    (french("5.000 manifestants contre le 49.3 à 14.30"), "decimal", "group"),  # 49.3 is no decimal point
+    ("Figures: 1.500 and 3.14 and 12.", "group", "decimal"),  # no language: 3.14 tells
 ])
 def test_the_source_convention_comes_from_its_language_and_its_numbers(text, comma, dot):
     from seo.fidelity.numbers import detect_convention

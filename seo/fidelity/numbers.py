@@ -58,7 +58,13 @@ _NA = r"(?![\d.,]?\d)"
 _COMMA_GROUP_EV = re.compile(_NB + r"\d{1,3},\d{3},\d{3}" + _NA + r"|\d,\d{3}\.\d")
 _COMMA_DECIMAL_EV = re.compile(_NB + r"(?:\d+,(?:\d{1,2}|\d{4,})|0,\d+)" + _NA + r"|\d\.\d{3},\d")
 _DOT_GROUP_EV = re.compile(_NB + r"\d{1,3}\.\d{3}\.\d{3}" + _NA + r"|\d\.\d{3},\d")
-_DOT_DECIMAL_EV = re.compile(_NB + r"(?:\d+\.(?:\d{1,2}|\d{4,})|0\.\d+)" + _NA + r"|\d,\d{3}\.\d")
+# "49.3", "14.30", "version 2.1" also look like decimals: a bare "x.y" only counts when the
+# language is unknown; with a unit or a scale after it, or as "0.5", it is a decimal point.
+_DOT_DECIMAL_EV = re.compile(
+    _NB + r"(?:0\.\d+|\d+\.\d+(?=[ \u00a0]?(?:%|per ?cent|percent|million|billion|trillion|bn|mn|m\b|k\b)))"
+    r"|\d,\d{3}\.\d"
+)
+_DOT_DECIMAL_WEAK_EV = re.compile(_NB + r"\d+\.(?:\d{1,2}|\d{4,})" + _NA)
 
 
 def _evidence(group: bool, decimal: bool) -> str | None:
@@ -73,9 +79,11 @@ def _counterpart(rule: str | None) -> str | None:
 
 def detect_convention(text: str) -> Convention:
     """The number conventions of `text`: its language, confirmed by its unambiguous numbers."""
-    base = _BY_LANGUAGE.get(language(text) or "", UNKNOWN)
+    lang = language(text)
+    base = _BY_LANGUAGE.get(lang or "", UNKNOWN)
     comma_groups, comma_decimal = bool(_COMMA_GROUP_EV.search(text)), bool(_COMMA_DECIMAL_EV.search(text))
-    dot_groups, dot_decimal = bool(_DOT_GROUP_EV.search(text)), bool(_DOT_DECIMAL_EV.search(text))
+    dot_groups = bool(_DOT_GROUP_EV.search(text))
+    dot_decimal = bool(_DOT_DECIMAL_EV.search(text) or (lang is None and _DOT_DECIMAL_WEAK_EV.search(text)))
     comma = _evidence(comma_groups, comma_decimal)
     dot = _evidence(dot_groups, dot_decimal)
     if comma is not None and comma == dot:  # contradictory evidence: accept both readings
