@@ -44,7 +44,7 @@ from .ids import (
 )
 from .split import _atoms
 
-_ISSUE_KINDS = {"quote": "citation", "number": "chiffre", "name": "nom"}
+_ISSUE_KINDS = {"quote": "citation", "number": "chiffre", "name": "nom", "link": "lien"}
 
 
 def article_button_value(article_id: str, version: int) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .article import Article, Section
-from .fidelity import FidelityGuard, FidelityIssue
+from .article import Article, Draft, Section
+from .fidelity import FidelityGuard, FidelityIssue, strip_links
 from .keywords import contains_keyword, make_slug
 from .typography import french_typography, neutralise_mentions
 
@@ -27,8 +27,13 @@ class Problem:
     hard: bool = True  # a hard problem triggers a repair call; a soft one only rides along
 
 
-def _clean_field(text: str) -> str:
-    text = neutralise_mentions(text or "")
+def _strip_links(text: str, guard: FidelityGuard | None) -> str:
+    """No link, image or HTML from the model: labels kept, only the source's own URLs stay as text."""
+    return guard.strip_links(text) if guard is not None else strip_links(text)
+
+
+def _clean_field(text: str, guard: FidelityGuard | None = None) -> str:
+    text = _strip_links(neutralise_mentions(text or ""), guard)
     text = re.sub(r"^\s*#+\s*", "", text.strip())  # no Markdown heading marks in single-line fields
     text = re.sub(r"\s+", " ", text).strip()
     return french_typography(text)
@@ -37,8 +42,8 @@ def _clean_field(text: str) -> str:
 clean_field = _clean_field  # public: short texts (titles, social copy) get the same cleaning
 
 
-def _clean_body(text: str) -> str:
-    text = neutralise_mentions(text or "").replace("\r\n", "\n")
+def _clean_body(text: str, guard: FidelityGuard | None = None) -> str:
+    text = _strip_links(neutralise_mentions(text or "").replace("\r\n", "\n"), guard)
     paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(french_typography(p) for p in paragraphs if p)
 
@@ -74,18 +79,19 @@ def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None
     a = article.model_copy(deep=True)
     if keyword:
         a.focus_keyword = keyword
-    a.focus_keyword = re.sub(r"\s+", " ", neutralise_mentions(a.focus_keyword)).strip().strip("«»\"'").strip()
-    a.title = guard.fix_quotes(_clean_field(a.title))
-    a.meta_title = _clean_field(a.meta_title) or a.title
-    a.meta_description = guard.fix_quotes(_clean_field(a.meta_description))
-    a.lead = guard.fix_quotes(_clean_body(a.lead))
+    a.focus_keyword = re.sub(r"\s+", " ", strip_links(neutralise_mentions(a.focus_keyword))).strip().strip("«»\"'").strip()
+    a.title = guard.fix_quotes(_clean_field(a.title, guard))
+    a.meta_title = _clean_field(a.meta_title, guard) or a.title
+    a.meta_description = guard.fix_quotes(_clean_field(a.meta_description, guard))
+    a.lead = guard.fix_quotes(_clean_body(a.lead, guard))
     sections = _split_inline_headings(a.sections)
     a.sections = [
-        Section(heading=guard.fix_quotes(_clean_field(s.heading)), body=guard.fix_quotes(_clean_body(s.body)))
+        Section(heading=guard.fix_quotes(_clean_field(s.heading, guard)),
+                body=guard.fix_quotes(_clean_body(s.body, guard)))
         for s in sections
     ]
-    a.secondary_keywords = [k for k in (_clean_field(k) for k in a.secondary_keywords) if k][:6]
-    a.keyword_suggestions = [k for k in (_clean_field(k) for k in a.keyword_suggestions)
+    a.secondary_keywords = [k for k in (_clean_field(k, guard) for k in a.secondary_keywords) if k][:6]
+    a.keyword_suggestions = [k for k in (_clean_field(k, guard) for k in a.keyword_suggestions)
                              if k and k.lower() != a.focus_keyword.lower()][:5]
     # Meta fields: trim at a word boundary when that keeps the keyword.
     if len(a.meta_title) > META_TITLE_MAX:
@@ -97,22 +103,33 @@ def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None
         if len(trimmed) >= META_DESC_MIN:
             a.meta_description = trimmed
     a.slug = make_slug(a.focus_keyword or a.title, a.title)
-    a.credit = credit
+    a.credit = strip_links(credit) if credit else credit
     return a
 
 
-def fidelity_issues(article: Article, guard: FidelityGuard) -> list[FidelityIssue]:
+def _draft_texts(draft: Draft) -> list[str]:
+    texts = [draft.focus_keyword, draft.title, draft.meta_title, draft.meta_description, draft.lead,
+             *draft.secondary_keywords, *draft.keyword_suggestions]
+    for s in draft.sections:
+        texts += [s.heading, s.body]
+    return texts
+
+
+def fidelity_issues(article: Article, guard: FidelityGuard, draft: Draft | None = None) -> list[FidelityIssue]:
+    """Issues of the polished article; with the model's `draft`, also the links polish stripped
+    from it that the source does not hold (kind "link")."""
     texts = [article.title, article.meta_title, article.meta_description, article.lead]
     for s in article.sections:
         texts += [s.heading, s.body]
+    found = [issue for text in _draft_texts(draft) for issue in guard.link_issues(text, removed=True)] if draft else []
+    found += [issue for text in texts for issue in guard.issues(text)]
     seen: set[tuple[str, str]] = set()
     issues: list[FidelityIssue] = []
-    for text in texts:
-        for issue in guard.issues(text):
-            key = (issue.kind, issue.text)
-            if key not in seen:
-                seen.add(key)
-                issues.append(issue)
+    for issue in found:
+        key = (issue.kind, issue.text)
+        if key not in seen:
+            seen.add(key)
+            issues.append(issue)
     return issues
 
 
@@ -172,10 +189,17 @@ def find_problems(article: Article, *, body_words: int, min_words: int,
         if issue.kind == "quote":
             msg = (f"Citation non conforme à la dépêche : {issue.text}. Citez les mots exacts de la dépêche "
                    "ou passez au style indirect sans guillemets.")
+        elif issue.kind == "link":
+            msg = (f"Lien ou image absent de la dépêche : {issue.text}. N’écrivez aucun lien, aucune image "
+                   "ni balise HTML : du texte seul, sans adresse web.")
         elif issue.kind == "number":
             msg = f"Chiffre absent de la dépêche : {issue.text}. Supprimez-le ou reprenez le chiffre exact de la dépêche."
+            if issue.detail.startswith("Chiffre mal transcrit"):
+                msg += f" {issue.detail}."
         else:
             msg = f"Nom absent de la dépêche : {issue.text}. Supprimez-le : aucun nom extérieur à la dépêche."
+            if issue.detail.startswith("Nom recomposé"):
+                msg += " (Prénom et nom de deux personnes différentes : reprenez le nom complet de la dépêche.)"
         p.append(Problem(f"fidelity_{issue.kind}", msg))
     # Readability and density advice rides along with a repair that happens anyway.
     for check in (analysis or {}).get("readability", {}).get("checks", []) + \

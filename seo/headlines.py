@@ -89,9 +89,9 @@ def _fit_meta_title(meta_title: str, title: str, keyword: str) -> str:
 
 def check_variant(idea: TitleIdea, article: Article, guard: FidelityGuard) -> TitleVariant:
     """Code fixes, then the fidelity guard and the analysis's title checks."""
-    title = guard.fix_quotes(clean_field(idea.title)).rstrip(" .")
+    title = guard.fix_quotes(clean_field(idea.title, guard)).rstrip(" .")
     title = trim_at_word(title, TITLE_MAX)
-    meta_title = guard.fix_quotes(clean_field(idea.meta_title)).rstrip(" .")
+    meta_title = guard.fix_quotes(clean_field(idea.meta_title, guard)).rstrip(" .")
     meta_title = _fit_meta_title(meta_title, title, article.focus_keyword)
     seen: set[tuple[str, str]] = set()
     issues = []

@@ -186,7 +186,7 @@ class Engine:
             await progress("checking", None)
             article = polish(Article(**draft.model_dump()), guard, keyword=keyword, credit=credit)
             words = count_words(article.body_text())
-            issues = fidelity_issues(article, guard)
+            issues = fidelity_issues(article, guard, draft)
             analysis = analyze(document_for(article))
             problems = find_problems(article, body_words=words, min_words=min_words, issues=issues,
                                      analysis=analysis, max_words=max_words)

@@ -100,7 +100,7 @@ def enforce(draft: SocialDraft, guard: FidelityGuard) -> tuple[dict[str, str], l
         raw = getattr(draft, name) or ""
         if name == "x_post":
             raw = _drop_extra_hashtags(raw)
-        text = guard.fix_quotes(clean_field(raw))
+        text = guard.fix_quotes(clean_field(raw, guard))
         if name == "newsletter":
             text = " ".join(sentences(text)[: NEWSLETTER_SENTENCES[1]])
         texts[name] = fit(text, limit)

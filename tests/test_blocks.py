@@ -341,3 +341,23 @@ def test_home_view():
     assert listing.count("• ") == 10 and "&lt;b&gt;" in listing
     assert "<https://x.slack.com/archives/C1/p1|Article 1 &lt;b&gt;>" in listing
     assert "Aucun article" in json.dumps(B.home_view([]), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("kind, label", [("quote", "citation"), ("number", "chiffre"), ("name", "nom"),
+                                         ("link", "lien")])
+def test_every_fidelity_issue_kind_is_named_in_french(kind, label):
+    from seo.fidelity import ISSUE_KINDS
+
+    assert kind in ISSUE_KINDS
+    issue = {"kind": kind, "text": "https://pixel.example/p.gif", "detail": "absent de la dépêche"}
+    messages = B.article_messages(make_article(), make_report(812, [issue]), make_body(4, 4), version=1,
+                                  article_id="aid")
+    warning = next(b["text"]["text"] for b in messages[-1]["blocks"]
+                   if b["type"] == "section" and b["text"]["text"].startswith(":warning: *À vérifier*"))
+    assert f"• {label}\u00a0: «\u00a0" in warning
+
+
+def test_every_issue_kind_of_the_contract_has_its_french_label_above():
+    from seo.fidelity import ISSUE_KINDS
+
+    assert set(ISSUE_KINDS) == {"quote", "number", "name", "link"}  # a new kind needs its label
