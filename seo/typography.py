@@ -234,6 +234,25 @@ _VERSION_WORDS_RE = re.compile(
 _DECIMAL_RE = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w]|[.,]\d)")
 
 
+# Thousands grouped with dots (German, older French: 5.000, 2.000.000) or with several commas
+# (English: 1,234,567): a French reader needs spaces. A dot is never a French decimal mark, so
+# one dot group is thousands; a single comma group (1,500) is left alone (in French it is a
+# decimal, and the fidelity guard reports an English figure copied as such).
+_DOT_GROUPS_RE = re.compile(r"(?<![\w.,])(\d{1,3})((?:\.\d{3})+)(?![\w]|[.,]\d)")
+_COMMA_GROUPS_RE = re.compile(r"(?<![\w.,])(\d{1,3})((?:,\d{3}){2,})(?![\w]|[.,]\d)")
+
+
+def _grouped_thousands(text: str) -> str:
+    def fix(m: re.Match) -> str:
+        before = text[max(0, m.start() - 14) : m.start()]
+        if _VERSION_WORDS_RE.search(before):
+            return m.group(0)
+        return m.group(1) + re.sub(r"[.,]", NBSP, m.group(2))
+
+    text = _DOT_GROUPS_RE.sub(fix, text)
+    return _COMMA_GROUPS_RE.sub(fix, text)
+
+
 def _decimal(text: str) -> str:
     def fix(m: re.Match) -> str:
         before = text[max(0, m.start() - 14) : m.start()]
@@ -350,6 +369,7 @@ def french_typography(text: str) -> str:
     work = _ELLIPSIS_RE.sub("…", work)
     work = _collapse(work)
     work = _quotes(work)
+    work = _grouped_thousands(work)
     work = _decimal(work)
     work = _thousands(work)
     work = _PERCENT_RE.sub(NBSP + r"\1", work)

@@ -257,3 +257,19 @@ def test_neutralise_keeps_normal_text():
 )
 def test_slack_to_plain(raw, expected):
     assert slack_to_plain(raw) == expected
+
+
+@pytest.mark.parametrize("written, french", [
+    ("5.000 soldats", "5\u00a0000 soldats"),
+    ("2.000.000 d’euros", "2\u00a0000\u00a0000 d’euros"),
+    ("12.500 euros", "12\u00a0500 euros"),
+    ("1,234,567 habitants", "1\u00a0234\u00a0567 habitants"),
+    ("1.5 million", "1,5 million"),          # a decimal point stays a decimal
+    ("1,5 million", "1,5 million"),
+    ("le 12.05.2023", "le 12.05.2023"),      # a date is not a number to group
+    ("version 2.000", "version 2.000"),
+])
+def test_thousands_grouped_with_dots_or_commas_become_french(written, french):
+    out = french_typography(written)
+    assert out == french
+    assert french_typography(out) == out
