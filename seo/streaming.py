@@ -54,15 +54,25 @@ def _hold_back_word(text: str) -> str:
 
 
 def _link_end(text: str, i: int, final: bool) -> tuple[int, int, int] | None | bool:
-    """At text[i] == '[': (label_start, label_end, end) of a Markdown link, False when it is
-    not one, None when the text ends before that is known (never None when `final`)."""
-    j = i + 1
+    """At text[i] == '[': (label_start, label_end, end) of a Markdown link (balanced brackets
+    in the label, as CommonMark allows), False when it is not one, None when the text ends
+    before that is known (never None when `final`)."""
+    j, depth = i + 1, 1
     limit = min(len(text), j + _LABEL_MAX + 1)
-    while j < limit and text[j] not in "[]\n":
+    while j < limit:
+        ch = text[j]
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif ch == "\n" and text.startswith("\n", j + 1):
+            return False  # a blank line ends any link
         j += 1
     if j == len(text):
         return False if final else None
-    if text[j] != "]":
+    if j == limit:
         return False
     label_end = j
     j += 1
@@ -82,8 +92,9 @@ def _link_end(text: str, i: int, final: bool) -> tuple[int, int, int] | None | b
 
 
 def strip_links(text: str, final: bool = True) -> str:
-    """Markdown links and images become their label. When not `final`, a link that may still
-    be being written is cut off (with what follows), so the result only ever grows."""
+    """Markdown links and images become their label; a "](" left over (a label too long, a
+    target across lines) gets a space so it links nothing. When not `final`, a link that may
+    still be being written is cut off (with what follows), so the result only ever grows."""
     if "[" not in text:
         return text
     out: list[str] = []
@@ -94,18 +105,18 @@ def strip_links(text: str, final: bool = True) -> str:
         if found is None:
             open_at = start - 1 if start > 0 and text[start - 1] == "!" else start
             out.append(text[pos:open_at])
-            return "".join(out).rstrip()
+            return "".join(out).rstrip().replace("](", "] (")
         if found:
             label_start, label_end, end = found
             open_at = start - 1 if start > 0 and text[start - 1] == "!" else start
             out.append(text[pos:open_at])
-            out.append(text[label_start:label_end])
+            out.append(strip_links(text[label_start:label_end]))
             pos = end
             start = text.find("[", end)
         else:
             start = text.find("[", start + 1)
     out.append(text[pos:])
-    return "".join(out)
+    return "".join(out).replace("](", "] (")
 
 
 def _visible(raw: str, final: bool) -> str:
@@ -229,6 +240,18 @@ def parse_partial(buffer: bytes):
             return None
 
 
+def _whole_json(buffer: bytes) -> bool:
+    start = buffer.find(b"{")
+    end = buffer.rfind(b"}")
+    if start == -1 or end < start:
+        return False
+    try:
+        jiter.from_json(buffer[start:end + 1])
+    except ValueError:
+        return False
+    return True
+
+
 class MarkdownStream:
     """The sink of one streamed LLM call (seo.llm.StreamSink): feeds `on_text` with appended
     Markdown only.
@@ -272,9 +295,12 @@ class MarkdownStream:
             await self._render(complete=False)
 
     async def finish(self) -> None:
-        """The reply is whole: send the rest of its Markdown."""
-        if self.active:
-            await self._render(complete=True)
+        """The reply ended normally: send the rest of its Markdown. A reply that is not a
+        whole JSON object (cut, fenced oddly) keeps its last word held back: it will be
+        retried, and nothing sent may need correcting."""
+        if not self.active:
+            return
+        await self._render(complete=_whole_json(bytes(self._buf)))
 
     async def _render(self, *, complete: bool) -> None:
         self.renders += 1
