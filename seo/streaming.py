@@ -40,7 +40,7 @@ _LABEL_MAX = 300  # a '[' not closed within this many characters is plain text
 _TARGET_MAX = 2000
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(\s|$)")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_HSPACE = re.compile(r"[ \t]+")
+_HSPACE = re.compile(r"[ \t]{2,}|\t")  # only runs that change: single spaces stay
 _HEADING_MARKS = re.compile(r"^\s*#+\s*")
 _SPACES = re.compile(r"\s+")
 
@@ -140,7 +140,9 @@ def _paragraphs(raw: str, final: bool) -> list[str]:
     text = _visible(raw, final)
     out = []
     for p in _PARAGRAPH_BREAK.split(text):
-        p = _HSPACE.sub(" ", p).strip()
+        if "  " in p or "\t" in p:  # regex substitution is the costliest step: only when needed
+            p = _HSPACE.sub(" ", p)
+        p = p.strip()
         if p:
             out.append(_escape_block_start(p))
     return out
