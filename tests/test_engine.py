@@ -542,3 +542,30 @@ async def test_revisions_stream_their_revision_call(engine, streaming_llm, sampl
         assert set(feed.at_request) == {1}
         assert feed.text == reply_markdown(llm.requests[0])
         assert result.streamed_draft_shipped == (result.usage.llm_calls == 1)
+
+
+@pytest.mark.parametrize("failures", [
+    [Error(500), Error(500)],
+    [RateLimit(retry_after=0.2)],
+    [Hang(5)],  # no headers within the 2 s timeout
+], ids=["two-500s", "429-retry-after", "timeout"])
+async def test_failures_before_a_stream_starts_are_retried_as_today(engine, streaming_llm, sample_text, failures):
+    llm = streaming_llm
+    llm.script(*failures)
+    feed = Feed()
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == len(failures) + 1 and result.usage.llm_calls == 1
+    assert all(r.get("stream") is True for r in llm.requests)
+    assert feed.text == reply_markdown(llm.requests[-1]) and result.streamed_draft_shipped
+
+
+async def test_a_stream_that_keeps_breaking_is_an_llm_error_in_french(engine, streaming_llm, sample_text):
+    from seo.errors import LLMError
+
+    llm = streaming_llm
+    llm.script(StreamCut(after_chunks=300), StreamCut(after_chunks=300), StreamCut(after_chunks=300))
+    feed = Feed()
+    with pytest.raises(LLMError, match="interrompue"):
+        await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == 3  # max_retries=2: three attempts
+    assert feed.text and reply_markdown(llm.requests[0]).startswith(feed.text)  # sent once, never repeated
