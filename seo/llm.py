@@ -278,10 +278,9 @@ class LLMClient:
                 # The server ignored stream=True and sent a whole completion: use it, and stop asking.
                 self._unsupported.add("stream")
                 log.warning("the LLM server does not stream; using non-streamed requests")
-                body = json.loads(await resp.response.aread())
-                await resp.close()
-                return _reply_of(openai.types.chat.ChatCompletion.model_validate(body))
             try:
+                if "stream" in self._unsupported:
+                    return await self._whole(resp)
                 return await self._consume(resp, sink)
             except (openai.APIError, _StreamBroken) as exc:  # after the stream started: not the SDK's to retry
                 if retry == retries:
@@ -292,6 +291,21 @@ class LLMClient:
                 log.warning("LLM stream broken (%s); retrying", type(exc).__name__)
                 await asyncio.sleep(_backoff(retry))
         raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _whole(stream) -> _Reply:
+        """A whole completion sent in answer to a streamed request."""
+        try:
+            body = json.loads(await stream.response.aread())
+        except Exception as exc:  # noqa: BLE001 - a cut body or not JSON: retried, not streamed
+            raise _StreamBroken("unreadable completion") from exc
+        finally:
+            await stream.close()
+        choice = (body.get("choices") or [None])[0] if isinstance(body, dict) else None
+        if not isinstance(choice, dict):
+            return _Reply(None, None, None, body.get("usage") if isinstance(body, dict) else None)
+        message = choice.get("message") or {}
+        return _Reply(message.get("content"), message.get("refusal"), choice.get("finish_reason"), body.get("usage"))
 
     @staticmethod
     async def _consume(stream, sink: StreamSink | None) -> _Reply:
