@@ -93,7 +93,8 @@ def bench_partial_rendering(quick: bool) -> list[dict]:
     cases = (
         ("every_chunk", "no throttle: parse + render at every chunk (the O(n²) way)",
          dict(min_bytes=0, min_interval=0.0), MODEL_TOKENS_PER_S),
-        ("paced", f"default throttle (every 0.25 s or 512 bytes), model at {MODEL_TOKENS_PER_S} tokens/s",
+        ("paced", f"default throttle (first words at once, then every 0.25 s or 512 bytes), model at "
+                  f"{MODEL_TOKENS_PER_S} tokens/s",
          {}, MODEL_TOKENS_PER_S),
         ("burst", "default throttle, the whole reply at once (bytes rule only)", {}, None),
     )

@@ -19,9 +19,10 @@ cut so that the Markdown of any longer prefix of the same JSON starts with it:
   mention neutralising are not prefix-stable: the checked version gets the first, the Slack
   side applies the second to whatever it shows.
 
-Parsing the whole buffer at every chunk would cost O(n²) over an article: ``MarkdownStream``
+Parsing the whole buffer at every chunk would cost O(n²) over an article: once the first
+words are out (rendered at every chunk until then, so they show at once), ``MarkdownStream``
 renders at most every ``min_interval`` seconds or ``min_bytes`` new bytes
-(benchmarks/micro.py measures the CPU per article).
+(benchmarks/stream_cpu.py measures the CPU per article).
 """
 from __future__ import annotations
 
@@ -291,7 +292,9 @@ class MarkdownStream:
             return
         self._buf += delta.encode()
         now = self._clock()
-        if len(self._buf) - self._rendered_at_bytes >= self.min_bytes or now - self._rendered_at >= self.min_interval:
+        # Until the first words are out, every chunk (the buffer is tiny): they show at once.
+        if (not self.sent or len(self._buf) - self._rendered_at_bytes >= self.min_bytes
+                or now - self._rendered_at >= self.min_interval):
             self._rendered_at_bytes = len(self._buf)
             self._rendered_at = now
             await self._render(complete=False)

@@ -247,3 +247,21 @@ async def test_rendering_is_throttled():
     await _stream(fast, text, seed=9)
     assert fast.renders <= len(text.encode()) // 512 + 3
     assert fast.complete
+
+
+async def test_the_first_words_go_out_with_the_chunk_that_completes_them():
+    text = _json(SAMPLE, False)
+    title_at = text.index('"title"')
+    first_word_end = text.index(" ", title_at + len('"title": "'))
+    got: list[str] = []
+
+    async def on_text(chunk):
+        got.append(chunk)
+
+    sink = MarkdownStream(on_text, min_bytes=10**9, min_interval=3600.0)  # only the first-words rule
+    await sink.restart()
+    for ch in text[:first_word_end]:
+        await sink.feed(ch)
+    assert got == []  # "Ukraine" might still grow
+    await sink.feed(text[first_word_end])  # the space after it
+    assert got == ["# Ukraine"]
