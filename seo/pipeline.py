@@ -49,8 +49,9 @@ class Result:
     `streamed_draft_shipped`: the job streamed (`on_text` given), `on_text` received the whole
     Markdown of the first call's reply (nothing stopped the feed) and the shipped article is
     that reply with no LLM repair: only code fixes (typography, near-miss quotes, meta
-    lengths, slug) tell it from what was streamed. False when nothing or part was streamed,
-    or when a repair's article ships instead.
+    lengths, slug, credit line) tell it from what was streamed. Also True when repair rounds
+    ran but the streamed draft stayed the best candidate (a repair that was worse, or failed).
+    False when nothing or part was streamed, or when a repair's article ships instead.
     `streamed_markdown`: the concatenation of what `on_text` received ("" when nothing).
     """
 

@@ -569,3 +569,13 @@ async def test_a_stream_that_keeps_breaking_is_an_llm_error_in_french(engine, st
         await engine.rewrite(sample_text, on_text=feed)
     assert llm.calls == 3  # max_retries=2: three attempts
     assert feed.text and reply_markdown(llm.requests[0]).startswith(feed.text)  # sent once, never repeated
+
+
+async def test_when_the_repair_call_fails_the_streamed_draft_is_what_ships(engine, streaming_llm, sample_text):
+    llm = streaming_llm
+    llm.script(altered(_invent_figure_and_minister), Error(500), Error(500), Error(500))
+    feed = Feed(llm)
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert set(feed.at_request) == {1} and "Pierre Dupont" in feed.text
+    assert "Pierre Dupont" in result.markdown and not result.report["fidelity"]["ok"]
+    assert result.streamed_draft_shipped  # what was streamed is what ships, its issues shown
