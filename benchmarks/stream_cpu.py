@@ -15,7 +15,7 @@ from seo.cleaning import clean
 from seo.config import EngineSettings
 from seo.pipeline import Engine
 from seo.prompts import draft_messages
-from seo.streaming import MarkdownStream
+from seo.streaming import MarkdownStream, _paragraph
 from tests.fakes import fake_writer
 
 from .env import FIXTURE, FakeLLMProcess, pct
@@ -62,6 +62,7 @@ def _cpu_per_article(chunks: list[str], n: int, *, pace: float | None, **throttl
         sent.append(chunk)
 
     async def one() -> MarkdownStream:
+        _paragraph.cache_clear()  # every article is new in production: no paragraph seen before
         sink = MarkdownStream(on_text, clock=_PacedClock(chunks, pace), **throttle)
         await sink.restart()
         for c in chunks:

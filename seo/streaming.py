@@ -15,9 +15,11 @@ cut so that the Markdown of any longer prefix of the same JSON starts with it:
   a field the JSON brings later than the body cannot break the order;
 - cleanup is prefix-stable and cheap: links and images become their label, heading marks
   and line breaks leave single-line fields, paragraphs are split and trimmed as ``polish``
-  does, a paragraph start that would change its kind is escaped. French typography and
-  mention neutralising are not prefix-stable: the checked version gets the first, the Slack
-  side applies the second to whatever it shows.
+  does, a paragraph start that would change its kind is escaped, and the part of French
+  typography that only looks at the characters around it: ’ apostrophes, no-break spaces
+  before ; : ! ? and inside « », … (URLs and e-mail addresses untouched). The rest of
+  ``french_typography`` (quote pairing, digit grouping, decimal commas) looks further ahead:
+  the checked version gets it. Mentions are neutralised by the Slack side.
 
 Parsing the whole buffer at every chunk would cost O(n²) over an article: once the first
 words are out (rendered at every chunk until then, so they show at once), ``MarkdownStream``
@@ -26,6 +28,7 @@ renders at most every ``min_interval`` seconds or ``min_bytes`` new bytes
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -44,6 +47,15 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _HSPACE = re.compile(r"[ \t]{2,}|\t")  # only runs that change: single spaces stay
 _HEADING_MARKS = re.compile(r"^\s*#+\s*")
 _SPACES = re.compile(r"\s+")
+NBSP = "\u00a0"
+_PROTECTED = re.compile(  # left byte-exact, as french_typography does
+    r"(?:https?://|ftp://|www\.)[^\s<>\"«»“”„]*[^\s<>\"«»“”„.,;:!?)']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_APOSTROPHE = re.compile(r"(?<=[^\W_])['ʼ‘´](?=[^\W_]|[«\"“])")
+_ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+_PUNCT = re.compile(r"[;:!?]+")
+_HSPACES = " \t\u00a0\u202f"
+_OPEN_GUILLEMET = re.compile(r"«[ \t\u00a0\u202f]*(?=\S)")
+_CLOSE_GUILLEMET = re.compile(r"(?<=\S)[ \t\u00a0\u202f]*»")
 
 
 def _hold_back_word(text: str) -> str:
@@ -125,10 +137,67 @@ def _visible(raw: str, final: bool) -> str:
     return strip_links(text, final)
 
 
+def _punctuation(text: str) -> str:
+    """A no-break space before ; : ! ? (french_typography's rule, character for character)."""
+    out: list[str] = []
+    pos = 0
+    for m in _PUNCT.finditer(text):
+        s, e = m.start(), m.end()
+        while s > pos and text[s - 1] in _HSPACES:
+            s -= 1
+        spaces, punct = text[s:m.start()], m.group(0)
+        prev = text[s - 1] if s else ""
+        nxt = text[e] if e < len(text) else ""
+        if prev in ("", "\n") or prev in "([{":
+            continue
+        if not spaces and prev.isalnum() and (nxt.isalnum() or nxt == "_"):
+            continue  # a:b, 3:1, x?y: not prose punctuation
+        if punct[0] == "!" and not spaces and nxt == "[":
+            continue
+        after = " " if punct in (":", ";") and nxt and (nxt.isalpha() or nxt == "«") else ""
+        out.append(text[pos:s])
+        out.append(NBSP + punct + after)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _typography_part(text: str) -> str:
+    if "'" in text or "ʼ" in text or "‘" in text or "´" in text:
+        text = _APOSTROPHE.sub("’", text)
+    if "..." in text:
+        text = _ELLIPSIS.sub("…", text)
+    if "«" in text:
+        text = _OPEN_GUILLEMET.sub("«" + NBSP, text)
+    if "»" in text:
+        text = _CLOSE_GUILLEMET.sub(NBSP + "»", text)
+    if ";" in text or ":" in text or "!" in text or "?" in text:
+        text = _punctuation(text)
+    return text
+
+
+def light_typography(text: str) -> str:
+    """The prefix-stable part of french_typography: every rule looks only at the characters
+    around it, so a text cut after a whole word gets a prefix of the whole text's result."""
+    if not (("://" in text or "www." in text or "@" in text) and _PROTECTED.search(text)) or "\ue000" in text:
+        return _typography_part(text)
+    kept: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        kept.append(m.group(0))
+        return "\ue000"  # a placeholder, as french_typography protects them
+
+    parts = _typography_part(_PROTECTED.sub(keep, text)).split("\ue000")
+    out = [parts[0]]
+    for url, rest in zip(kept, parts[1:]):
+        out += [url, rest]
+    return "".join(out)
+
+
 def _line(raw: str, final: bool) -> str:
     """A single-line field (title, heading): no heading marks, no line breaks."""
     text = _visible(raw, final)
-    return _SPACES.sub(" ", _HEADING_MARKS.sub("", text)).strip()
+    return light_typography(_SPACES.sub(" ", _HEADING_MARKS.sub("", text)).strip())
 
 
 def _escape_block_start(paragraph: str) -> str:
@@ -137,15 +206,21 @@ def _escape_block_start(paragraph: str) -> str:
     return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}", paragraph, count=1)
 
 
+@functools.lru_cache(maxsize=4096)  # ~15 paragraphs an article, many jobs at once
+def _paragraph(p: str) -> str:
+    """One paragraph as shown (cached: a finished paragraph comes back at every render)."""
+    if "  " in p or "\t" in p:  # regex substitution is the costliest step: only when needed
+        p = _HSPACE.sub(" ", p)
+    p = p.strip()
+    return _escape_block_start(light_typography(p)) if p else ""
+
+
 def _paragraphs(raw: str, final: bool) -> list[str]:
-    text = _visible(raw, final)
     out = []
-    for p in _PARAGRAPH_BREAK.split(text):
-        if "  " in p or "\t" in p:  # regex substitution is the costliest step: only when needed
-            p = _HSPACE.sub(" ", p)
-        p = p.strip()
+    for p in _PARAGRAPH_BREAK.split(_visible(raw, final)):
+        p = _paragraph(p)
         if p:
-            out.append(_escape_block_start(p))
+            out.append(p)
     return out
 
 

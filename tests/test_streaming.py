@@ -13,14 +13,20 @@ import random
 import pytest
 
 from seo.article import Article
+from seo.checks import polish
+from seo.cleaning import clean
+from seo.fidelity import FidelityGuard
 from seo.render import to_markdown
-from seo.streaming import MarkdownStream, article_markdown, parse_partial, strip_links
+from seo.streaming import MarkdownStream, article_markdown, light_typography, parse_partial, strip_links
 from tests.fakes import fake_writer
 from tests.harness import ROOT
 
 
+DISPATCH = (ROOT / "tests" / "fixtures" / "depeche_otan.txt").read_text(encoding="utf-8")
+
+
 def _sample_article() -> dict:
-    dispatch = (ROOT / "tests" / "fixtures" / "depeche_otan.txt").read_text(encoding="utf-8")
+    dispatch = DISPATCH
     user = f"## Dépêche source\n<depeche>\n{dispatch}\n</depeche>\n## Longueur\nAu moins 700 mots."
     return fake_writer.write({"model": "m", "messages": [{"role": "user", "content": user}]})
 
@@ -32,7 +38,9 @@ def _hostile() -> dict:
     """Everything a model may put in the fields that Markdown or a cut could trip on."""
     a = copy.deepcopy(SAMPLE)
     a["title"] = "## Titre avec [un lien](https://exemple.fr/a_b) et\tune\nligne"
-    a["lead"] = "- Chapô qui commence comme une liste, « citation », emoji 🇫🇷 et \\ barre.\r\n\r\nDeuxième paragraphe."
+    a["lead"] = ("- Chapô qui commence comme une liste, « citation », emoji 🇫🇷 et \\ barre.\r\n\r\nDeuxième "
+                 "paragraphe : l'OTAN a dit «non» ! Vraiment ?! À 14:30, voir https://otan.example/a?b=1:2 ou "
+                 "www.otan.int/x; écrire à presse@otan.int... Puis : «Oui» ; 3:1 et a:b ; fin:« citée » ...")
     s = a["sections"]
     s[0]["heading"] = "1. Intertitre numéroté ![image](https://x/y.png)"
     s[0]["body"] = ("12. Premier paragraphe [sans fin de lien\n\nsuite [étiquette] (pas un lien) et "
@@ -96,10 +104,11 @@ def test_the_markdown_of_a_growing_reply_only_ever_grows(name):
 
 
 @pytest.mark.parametrize("name", ["sample", "wrapped", "reordered"])
-def test_a_whole_reply_reads_like_the_rendered_article(name):
+def test_a_whole_reply_reads_like_the_article_the_engine_ships(name):
     article, ascii_only = ARTICLES[name]
     final = article_markdown(parse_partial(_json(article, ascii_only).encode()), complete=True)
-    assert final + "\n" == to_markdown(Article(**SAMPLE))  # same shape as render.py (no credit line)
+    shipped = polish(Article(**SAMPLE), FidelityGuard(clean(DISPATCH).fact_source), credit=None)
+    assert final + "\n" == to_markdown(shipped)  # same text and shape as render.py (no credit line)
 
 
 def test_links_images_and_block_markers_are_cleaned_prefix_stably():
@@ -131,6 +140,19 @@ def test_links_images_and_block_markers_are_cleaned_prefix_stably():
 ])
 def test_strip_links(text, final, expected):
     assert strip_links(text, final) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("l'OTAN et aujourd'hui", "l’OTAN et aujourd’hui"),
+    ("Ukraine : la suite", "Ukraine\u00a0: la suite"),
+    ("Ukraine: la suite ; Vraiment ?! Oui !", "Ukraine\u00a0: la suite\u00a0; Vraiment\u00a0?! Oui\u00a0!"),
+    ("«non» et « oui »", "«\u00a0non\u00a0» et «\u00a0oui\u00a0»"),
+    ("à 14:30, https://x.fr/a?b=1:2 et a@b.fr: ok", "à 14:30, https://x.fr/a?b=1:2 et a@b.fr\u00a0: ok"),
+    ("et puis...", "et puis…"),
+])
+def test_light_typography_matches_french_typography(text, expected):
+    from seo.typography import french_typography
+    assert light_typography(text) == expected == french_typography(text)
 
 
 def _chunks(text: str, rng: random.Random) -> list[str]:
