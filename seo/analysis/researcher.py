@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from . import function_words as fw
-from functools import lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
