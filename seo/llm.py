@@ -18,6 +18,7 @@ from typing import TypeVar
 import openai
 from pydantic import BaseModel, ValidationError
 
+from . import observe
 from .config import EngineSettings
 from .errors import LLMError
 
@@ -151,6 +152,7 @@ class LLMClient:
                 return await self._once(messages, model, response_format, usage, temperature)
             except _BadReply as exc:
                 last_problem = str(exc)
+                observe.bad_reply()
                 log.warning("LLM reply unusable (attempt %d): %s", attempt + 1, last_problem)
         raise LLMError(f"Le modèle a renvoyé deux fois une réponse inutilisable ({last_problem}).")
 
@@ -184,7 +186,9 @@ class LLMClient:
     async def _once(self, messages, model, response_format, usage: Usage, temperature: float):
         usage.llm_calls += 1
         try:
-            resp = await self._create(messages, response_format, temperature)
+            with observe.llm_call() as call:  # latency, tokens, error kind -> metrics and usage
+                resp = await self._create(messages, response_format, temperature)
+                call.usage = resp.usage
         except openai.AuthenticationError as exc:
             raise LLMError("Clé d’API refusée par le service du modèle (vérifiez OPENAI_API_KEY).") from exc
         except openai.PermissionDeniedError as exc:

@@ -18,6 +18,7 @@ from .cleaning import Dispatch, clean
 from .config import EngineSettings
 from .errors import InputError, LLMError
 from .fidelity import FidelityGuard
+from . import observe
 from .glossary import french_names_for
 from .llm import LLMClient, Usage
 from .prompts import draft_messages, repair_messages, revision_messages
@@ -186,6 +187,7 @@ class Engine:
             if not hard or round_no == MAX_REPAIR_ROUNDS:
                 break
             await progress("repairing", f"{round_no + 1}/{MAX_REPAIR_ROUNDS}")
+            observe.repair_round()
             messages = repair_messages(dispatch, article, [p.message for p in problems], min_words=min_words,
                                        keyword=keyword, target=target)
             try:
