@@ -124,7 +124,8 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     from seo.pipeline import Engine
 
     engine = Engine()
-    runner = JobRunner(engine, state, Publisher(_web_client(settings), state), settings)
+    client = _web_client(settings)
+    runner = JobRunner(engine, state, Publisher(client, state), settings)
     # Log context, job metrics and usage around each job (the runner itself is untouched).
     runner = InstrumentedRunner(runner, state, UsageStore(state.kv, settings.retention_days), metrics())
     task = asyncio.create_task(queue.run_worker(runner, settings.worker_concurrency))
@@ -135,6 +136,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await engine.close()
+    await client.session.close()  # else asyncio logs "Unclosed client session" at exit
 
 
 async def main(role: str) -> int:

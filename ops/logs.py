@@ -70,6 +70,29 @@ class LibraryDebugFilter(logging.Filter):
         return not any(record.name == n or record.name.startswith(n + ".") for n in BODY_DUMPERS)
 
 
+class PayloadFilter(logging.Filter):
+    """Libraries that put payloads in INFO lines: saq prints each job's kwargs (the job spec, with
+    an editor's instruction or keyword) and Bolt the body of a request it refuses (a dispatch).
+    The job id stays (it becomes the record's `job`); the payload goes."""
+
+    _SAQ_KEY = re.compile(r"\bkey: ([\w:.-]+)")  # the last one: the kwargs come before the job's key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "saq" or record.name.startswith("saq."):
+            msg = record.getMessage()
+            if "Job<" in msg:
+                verb, rest = msg.split("Job<", 1)
+                keys = self._SAQ_KEY.findall(rest)
+                record.msg, record.args = f"{verb}job {keys[-1] if keys else MASK}", None
+                if keys and getattr(record, "job", None) is None:
+                    record.job = keys[-1]
+        elif record.name.startswith("slack_bolt"):
+            msg = record.getMessage()
+            if "body:" in msg:
+                record.msg, record.args = msg.split("body:", 1)[0] + "body: " + MASK + ")", None
+        return True
+
+
 class OutageOneLiner(logging.Filter):
     """While Redis is unreachable, saq and asyncio log a 60-line traceback per job and per second;
     one line per event says it all (the job is retried once Redis is back)."""
@@ -141,7 +164,7 @@ def setup(level: str | None = None, fmt: str | None = None, *, stream=None) -> l
     redact = Redactor()
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(json_formatter(redact) if fmt == "json" else TextFormatter(redact))
-    for f in (ContextFilter(), LibraryDebugFilter(), OutageOneLiner()):
+    for f in (LibraryDebugFilter(), PayloadFilter(), ContextFilter(), OutageOneLiner()):
         handler.addFilter(f)
     root = logging.getLogger()
     for old in list(root.handlers):

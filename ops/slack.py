@@ -34,17 +34,10 @@ def bolt_middleware(m: Metrics, *, count_requests: bool):
     async def middleware(body, context, next):
         if count_requests:
             m.requests.labels(surface_of(body)).inc()
-        channel = context.get("channel_id") if hasattr(context, "get") else None
-        team = context.get("team_id") if hasattr(context, "get") else None
-        tokens = []
-        if channel:
-            tokens.append((channel_var, channel_var.set(channel)))
-        if team:
-            tokens.append((team_var, team_var.set(team)))
-        try:
-            return await next()
-        finally:
-            for var, token in reversed(tokens):
-                var.reset(token)
+        # Bolt runs the listeners after the global middleware returns, in this request's task (or
+        # tasks it starts): set, not reset; every request sets both, so nothing carries over.
+        channel_var.set(context.get("channel_id"))
+        team_var.set(context.get("team_id"))
+        return await next()
 
     return middleware
