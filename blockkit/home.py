@@ -106,7 +106,9 @@ def usage_blocks(months: list[dict]) -> list[dict]:
             channel = str(r.get("channel") or "")
             where = f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{2,20}", channel) else (
                 "message privé" if channel.startswith("D") else escape_mrkdwn(channel))
-            lines.append(f"• {where}{NBSP}: {t.get('articles', '0')} articles, {t.get('versions', '0')} versions, "
+            articles, versions = r.get("articles", 0), r.get("versions", 0)
+            lines.append(f"• {where}{NBSP}: {t.get('articles', '0')} article{'s' if articles > 1 else ''}, "
+                         f"{t.get('versions', '0')} version{'s' if versions > 1 else ''}, "
                          f"{escape_mrkdwn(t.get('cost', '—'))}")
         if len(month["channels"]) > 1:
             blocks.append(_context(_capped_list("", lines, 2000).lstrip("\n")))
