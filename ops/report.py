@@ -4,7 +4,9 @@ from __future__ import annotations
 import os
 import sys
 
-from .usage import HEADERS, UsageStore, format_table, table_rows
+from seo.table import format_table
+
+from .usage import HEADERS, UsageStore, table_rows
 
 
 async def print_usage() -> int:
@@ -28,6 +30,6 @@ async def print_usage() -> int:
     finally:
         await kv.close()
     print(format_table(HEADERS, table_rows(summary)))
-    if not store.prices.configured:
+    if not store.prices.configured and not any(m["total"]["costs"] for m in summary):
         print("\nCoût : définissez SEO_PRICE_INPUT_PER_MTOK et SEO_PRICE_OUTPUT_PER_MTOK pour le calculer.")
     return 0

@@ -206,13 +206,3 @@ def table_rows(summary: list[dict]) -> list[tuple[str, ...]]:
                         t["calls_per_article"], f"{t['prompt_tokens']} ({t['cached_tokens']})",
                         t["completion_tokens"], t["cost"], t["up"] or "—", t["down"] or "—"))
     return out
-
-
-def format_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A plain aligned text table (first column left, the others right)."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-
-    def line(cells):
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
