@@ -182,6 +182,9 @@ def setup(level: str | None = None, fmt: str | None = None, *, stream=None) -> l
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.captureWarnings(True)
     sys.excepthook = _log_uncaught
+    if fmt not in ("text", "json"):
+        logging.getLogger("seo-fr").warning("LOG_FORMAT=%s inconnu : journaux en texte (valeurs : text, json).",
+                                            fmt[:20])
     return handler
 
 

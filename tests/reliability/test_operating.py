@@ -221,6 +221,7 @@ def test_json_logs_are_one_object_per_line_with_context_and_no_secret(
     assert {"seo-fr", "saq", "seo", "ops", "slack_bolt"} <= loggers, loggers  # libraries' lines too
     levels = {rec["level"] for rec in records}
     assert "DEBUG" in levels  # LOG_LEVEL=DEBUG, and still no payload (below)
+    assert [rec for rec in records if rec["level"] in ("ERROR", "CRITICAL")] == []  # a clean run, a clean exit
     # Work in progress carries its context: the worker's job lines, the web side's enqueue lines.
     pipeline = [rec for rec in records if rec["logger"] == "seo.pipeline"]
     assert len(pipeline) >= 3 and all(rec["job"] and rec["channel"] == channel for rec in pipeline)
