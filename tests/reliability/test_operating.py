@@ -86,7 +86,7 @@ def test_readiness_turns_red_within_seconds_of_a_redis_outage_and_green_when_it_
     wait_articles(slack, channel, wait_parent(slack, channel)["ts"], timeout=40)
 
 
-def test_in_memory_mode_readiness_is_about_the_process(slack, llm, tmp_path):
+def test_in_memory_mode_readiness_is_about_the_process(slack, llm):
     from tests.harness import BotProcess, bot_env
 
     env = bot_env(slack=slack, openai=llm, redis_url=None)
