@@ -1,9 +1,11 @@
-"""Entry point: `python bot.py [--role all|web|worker]`.
+"""Entry point: `python bot.py [--role all|web|worker]`, or `python bot.py --usage`.
 
 web    receives Slack (HTTP on PORT at /slack/events, or Socket Mode when SLACK_APP_TOKEN is set),
        acks, validates and enqueues;
 worker runs the jobs (LLM, checks, posting in threads);
 all    both in one process (the default, and the only choice without REDIS_URL).
+Each process serves /healthz, /readyz and /metrics: on PORT in HTTP mode, on HEALTH_PORT otherwise.
+--usage prints the usage and cost of this month and the last, per channel, then exits.
 """
 from __future__ import annotations
 
@@ -25,9 +27,9 @@ def _web_client(settings):
         AsyncRateLimitErrorRetryHandler,
         AsyncServerErrorRetryHandler,
     )
-    from slack_sdk.web.async_client import AsyncWebClient
-
     import aiohttp
+
+    from ops.slack import MeteredWebClient as AsyncWebClient  # counts Slack API errors by code
 
     # One pooled session: slack_sdk otherwise opens a new session (and connection) per call.
     kwargs = {"token": settings.bot_token, "timeout": 15,
@@ -65,6 +67,9 @@ def build_app(settings, state, submitter):
 
     from handlers import register
     from handlers.services import Services
+    from ops.metrics import metrics
+    from ops.slack import bolt_middleware
+    from ops.usage import UsageStore
 
     app = AsyncApp(
         client=_web_client(settings),
@@ -73,11 +78,14 @@ def build_app(settings, state, submitter):
         request_verification_enabled=not settings.app_token,
         ignoring_self_events_enabled=True,
     )
-    register(app, Services(settings=settings, state=state, submitter=submitter))
+    # Log context for every listener; in Socket Mode, request counts too (HTTP mode counts them in aiohttp).
+    app.use(bolt_middleware(metrics(), count_requests=bool(settings.app_token)))
+    register(app, Services(settings=settings, state=state, submitter=submitter,
+                           usage=UsageStore(state.kv, settings.retention_days)))
     return app
 
 
-async def run_web(app, settings, stop: asyncio.Event) -> None:
+async def run_web(app, settings, stop: asyncio.Event, health) -> None:
     if settings.app_token:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -90,16 +98,14 @@ async def run_web(app, settings, stop: asyncio.Event) -> None:
     from aiohttp import web
 
     from handlers.pacing import fast_ack, track_requests
+    from ops.health import request_metrics
 
     web_app = app.web_app(path="/slack/events")
+    web_app.middlewares.append(request_metrics(health.metrics))  # outermost: counts and times every ack
     # Acks first: signed commands, clicks and events are answered before Bolt runs them.
     web_app.middlewares.append(track_requests)
     web_app.middlewares.append(fast_ack(app, settings.signing_secret))
-
-    async def health(_request):
-        return web.Response(text="ok")
-
-    web_app.router.add_get("/healthz", health)
+    health.add_routes(web_app)  # /healthz, /readyz, /metrics
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host=os.environ.get("HOST", "0.0.0.0"), port=settings.port)
@@ -112,10 +118,16 @@ async def run_web(app, settings, stop: asyncio.Event) -> None:
 async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     from jobs.publisher import Publisher
     from jobs.runner import JobRunner
+    from ops.jobs import InstrumentedRunner
+    from ops.metrics import metrics
+    from ops.usage import UsageStore
     from seo.pipeline import Engine
 
     engine = Engine()
-    runner = JobRunner(engine, state, Publisher(_web_client(settings), state), settings)
+    client = _web_client(settings)
+    runner = JobRunner(engine, state, Publisher(client, state), settings)
+    # Log context, job metrics and usage around each job (the runner itself is untouched).
+    runner = InstrumentedRunner(runner, state, UsageStore(state.kv, settings.retention_days), metrics())
     task = asyncio.create_task(queue.run_worker(runner, settings.worker_concurrency))
     log.info("Worker prêt (%d travaux simultanés)", settings.worker_concurrency)
     waiter = asyncio.create_task(stop.wait())
@@ -124,6 +136,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await engine.close()
+    await client.session.close()  # else asyncio logs "Unclosed client session" at exit
 
 
 async def main(role: str) -> int:
@@ -142,14 +155,25 @@ async def main(role: str) -> int:
     if role != "all" and not settings.redis_url:
         log.error("Les rôles web et worker séparés partagent Redis : définissez REDIS_URL.")
         return 2
+    from ops import observe_llm
+    from ops.health import Health
+    from ops.metrics import metrics
+
     state, queue, submitter = build(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tasks = []
+    observe_llm(metrics())
+    health = Health(metrics(), redis_url=settings.redis_url, queue=queue, worker=role in ("all", "worker"))
+    tasks = [health.run(stop)]
+    http_mode = role in ("all", "web") and not settings.app_token
+    if settings.health_port and not http_mode:
+        tasks.append(health.serve(os.environ.get("HOST", "0.0.0.0"), settings.health_port, stop))
+    elif not http_mode:
+        log.info("HEALTH_PORT n’est pas défini : pas de /healthz, /readyz ni /metrics pour ce processus.")
     if role in ("all", "web"):
-        tasks.append(run_web(build_app(settings, state, submitter), settings, stop))
+        tasks.append(run_web(build_app(settings, state, submitter), settings, stop, health))
     if role in ("all", "worker"):
         tasks.append(run_worker(settings, state, queue, stop))
     try:
@@ -160,33 +184,20 @@ async def main(role: str) -> int:
     return 0
 
 
-class _OutageOneLiner(logging.Filter):
-    """While Redis is unreachable, saq and asyncio log a 60-line traceback per job and per second;
-    one line per event says it all (the job is retried once Redis is back)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is not None:
-            from redis.exceptions import ConnectionError as RConnErr, TimeoutError as RTimeout
-
-            exc = record.exc_info[1]
-            if isinstance(exc, (RConnErr, RTimeout, ConnectionRefusedError)):
-                record.msg = f"{record.getMessage()} [Redis injoignable : {type(exc).__name__}: {exc}]"
-                record.args = None
-                record.exc_info = record.exc_text = None
-        return True
-
-
 def cli() -> int:
     load_dotenv()
     parser = argparse.ArgumentParser(description="Bot Slack de réécriture SEO en français")
     parser.add_argument("--role", choices=("all", "web", "worker"), default="all")
+    parser.add_argument("--usage", action="store_true",
+                        help="affiche l’utilisation et le coût du mois en cours et du précédent, puis quitte")
     args = parser.parse_args()
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_OutageOneLiner())
-    for noisy in ("httpx", "httpcore", "httpx2", "httpcore2", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from ops import logs
+
+    logs.setup()  # one root handler, text or JSON (LOG_FORMAT), secrets masked
+    if args.usage:
+        from ops.report import print_usage
+
+        return asyncio.run(print_usage())
     return asyncio.run(main(args.role))
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a newcomer on a fresh machine:
 #   bash run.sh sample   set up, then rewrite the sample dispatch (CLI)
+#   bash run.sh eval [DIR] [--json]   set up, then evaluate the model on DIR (default: tests/fixtures/eval)
 #   bash run.sh bot      set up, then run the Slack bot (reads .env)
 #   bash run.sh test     set up with test tools, then run the whole test suite
 #   bash run.sh bench    set up, then run the benchmarks
@@ -42,21 +43,33 @@ audit() {  # known vulnerabilities in the pinned runtime deps: fails on a findin
     fi
 }
 
+fake_model_without_key() {  # no key configured: the tests' fake model answers (no real LLM called)
+    if [ -z "${OPENAI_API_KEY:-}" ] && [ -z "${OPENAI_BASE_URL:-}" ] && ! grep -qs '^OPENAI_API_KEY=..' .env; then
+        echo "Pas de OPENAI_API_KEY : démonstration avec le modèle factice des tests (aucun vrai LLM appelé)." >&2
+        out=$(mktemp)
+        "$VENV/bin/python" -m tests.fakes.openai_server --port 0 >"$out" 2>/dev/null &
+        fake=$!
+        trap 'kill $fake 2>/dev/null || true; rm -f "$out"' EXIT
+        for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.1; done
+        url=$(head -n1 "$out")
+        export OPENAI_BASE_URL="$url" OPENAI_API_KEY=demo
+    fi
+}
+
 case "${1:-sample}" in
     sample)
         setup requirements.txt
         shift || true
-        if [ -z "${OPENAI_API_KEY:-}" ] && [ -z "${OPENAI_BASE_URL:-}" ] && ! grep -qs '^OPENAI_API_KEY=..' .env; then
-            echo "Pas de OPENAI_API_KEY : démonstration avec le modèle factice des tests (aucun vrai LLM appelé)." >&2
-            out=$(mktemp)
-            "$VENV/bin/python" -m tests.fakes.openai_server --port 0 >"$out" 2>/dev/null &
-            fake=$!
-            trap 'kill $fake 2>/dev/null || true; rm -f "$out"' EXIT
-            for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.1; done
-            url=$(head -n1 "$out")
-            export OPENAI_BASE_URL="$url" OPENAI_API_KEY=demo
-        fi
+        fake_model_without_key
         "$VENV/bin/python" -m seo rewrite tests/fixtures/depeche_otan.txt "$@"
+        ;;
+    eval)
+        setup requirements.txt
+        shift || true
+        dir=tests/fixtures/eval
+        if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then dir=$1; shift; fi
+        fake_model_without_key
+        "$VENV/bin/python" -m seo eval "$dir" "$@"
         ;;
     bot)
         setup requirements.txt
@@ -75,7 +88,7 @@ case "${1:-sample}" in
         exec "$VENV/bin/python" -m benchmarks "$@"
         ;;
     *)
-        echo "Usage : bash run.sh [sample|bot|test|bench]" >&2
+        echo "Usage : bash run.sh [sample|eval|bot|test|bench]" >&2
         exit 2
         ;;
 esac

@@ -48,8 +48,11 @@ def _slack_date(value: Any) -> str:
 _SAFE_URL = re.compile(r"^https://[^\s<>|]+$")
 
 
-def home_view(recent: list[dict], house_styles: dict[str, str] | None = None) -> dict:
-    """The App Home tab: what the bot does, how to use it, the user's last articles (10 max)."""
+def home_view(recent: list[dict], usage: list[dict] | None = None,
+              house_styles: dict[str, str] | None = None) -> dict:
+    """The App Home tab: what the bot does, how to use it, the user's last articles (10 max), and,
+    when given, usage and cost in the user's channels (`usage`: ops.usage.UsageStore.summary())
+    and the house style of the channels where the user has articles."""
     blocks = [
         _header("Réécriture SEO"),
         _section("Collez une dépêche, recevez un article français prêt pour le référencement{0}: "
@@ -81,6 +84,8 @@ def home_view(recent: list[dict], house_styles: dict[str, str] | None = None) ->
     else:
         blocks.append(_context("Aucun article pour l’instant. Essayez "
                                f"`{COMMAND}` dans un canal ou envoyez une dépêche au bot en message privé."))
+    if usage is not None:
+        blocks.extend(usage_blocks(usage))
     styles = [house_style_text(ch, text) for ch, text in (house_styles or {}).items() if text]
     if styles:
         blocks.append(DividerBlock().to_dict())
@@ -88,5 +93,49 @@ def home_view(recent: list[dict], house_styles: dict[str, str] | None = None) ->
         for style in styles[:HOME_RECENT_MAX]:
             blocks.append(_section(style))
     return View(type="home", blocks=blocks).to_dict()
+
+
+USAGE_CHANNELS_MAX = 10
+
+
+def usage_blocks(months: list[dict]) -> list[dict]:
+    """Usage and cost, this month and the last, in the reader's channels (totals, then per channel)."""
+    blocks = [DividerBlock().to_dict(), _header("Utilisation et coût")]
+    for month in months:
+        title = ("Ce mois-ci" if month.get("current") else "Le mois dernier") + f" ({_plain(month.get('label'))})"
+        total = month.get("total") or {}
+        if not month.get("channels"):
+            blocks.append(_section(f"*{escape_mrkdwn(title)}*\nAucun article dans vos canaux."))
+            continue
+        blocks.append(_section(f"*{escape_mrkdwn(title)}*\n" + _usage_lines(total.get("text") or {})))
+        lines = []
+        for r in month["channels"][:USAGE_CHANNELS_MAX]:
+            t = r.get("text") or {}
+            channel = str(r.get("channel") or "")
+            where = f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{2,20}", channel) else (
+                "message privé" if channel.startswith("D") else escape_mrkdwn(channel))
+            articles, versions = r.get("articles", 0), r.get("versions", 0)
+            lines.append(f"• {where}{NBSP}: {t.get('articles', '0')} article{'s' if articles > 1 else ''}, "
+                         f"{t.get('versions', '0')} version{'s' if versions > 1 else ''}, "
+                         f"{escape_mrkdwn(t.get('cost', '—'))}")
+        if len(month["channels"]) > 1:
+            blocks.append(_context(_capped_list("", lines, 2000).lstrip("\n")))
+    blocks.append(_context("Premiers jets validés : part des rédactions (ou régénérations) publiées sans appel "
+                           "de réparation. Coût selon les prix SEO_PRICE_* configurés."))
+    return blocks
+
+
+def _usage_lines(t: dict) -> str:
+    lines = [
+        f"Articles{NBSP}: *{t.get('articles', '0')}* · versions{NBSP}: *{t.get('versions', '0')}* · "
+        f"premiers jets validés sans réparation{NBSP}: *{t.get('first_pass', '—')}*",
+        f"Appels au modèle par article{NBSP}: {t.get('calls_per_article', '—')} · jetons en entrée{NBSP}: "
+        f"{t.get('prompt_tokens', '0')} (dont {t.get('cached_tokens', '0')} en cache) · en sortie{NBSP}: "
+        f"{t.get('completion_tokens', '0')}",
+        f"Coût{NBSP}: *{escape_mrkdwn(t.get('cost', '—'))}*",
+    ]
+    if t.get("up") is not None:
+        lines.append(f":+1: {t['up']} · :-1: {t.get('down') or '0'}")
+    return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from jobs.settings import BotSettings
 from jobs.state import State
 from jobs.submit import Submitter
+from ops.usage import UsageStore
 
 
 @dataclass
@@ -13,3 +14,4 @@ class Services:
     settings: BotSettings
     state: State
     submitter: Submitter
+    usage: UsageStore | None = None  # App Home figures; None: not shown

@@ -22,6 +22,8 @@ class KV(Protocol):
     async def incr(self, key: str, ttl: float) -> int: ...
     async def push_recent(self, key: str, value: str, keep: int, ttl: float) -> None: ...
     async def recent(self, key: str, count: int) -> list[str]: ...
+    async def add_counts(self, key: str, counts: dict[str, int], ttl: float) -> None: ...
+    async def counts(self, key: str) -> dict[str, int]: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -80,6 +82,15 @@ class RedisKV:
 
     async def recent(self, key, count):
         return await self.redis.lrange(PREFIX + key, 0, count - 1)
+
+    async def add_counts(self, key, counts, ttl):
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for field, n in counts.items():
+                pipe.hincrby(PREFIX + key, field, int(n))
+            await pipe.pexpire(PREFIX + key, int(ttl * 1000)).execute()
+
+    async def counts(self, key):
+        return {k: int(v) for k, v in (await self.redis.hgetall(PREFIX + key)).items()}
 
     async def ping(self):
         await self.redis.ping()
@@ -144,6 +155,17 @@ class MemoryKV:
 
     async def recent(self, key, count):
         return list(self._live(key) or [])[:count]
+
+    async def add_counts(self, key, counts, ttl):
+        async with self._lock:
+            current = dict(self._live(key) or {})
+            for field, n in counts.items():
+                current[field] = current.get(field, 0) + int(n)
+            self._data[key] = (current, time.monotonic() + ttl)
+
+    async def counts(self, key):
+        value = self._live(key)
+        return dict(value) if isinstance(value, dict) else {}
 
     async def ping(self):
         return None

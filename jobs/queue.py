@@ -47,6 +47,8 @@ async def _give_up(handler, spec: JobSpec, exc: BaseException) -> None:
 class JobQueue(Protocol):
     async def enqueue(self, spec: JobSpec) -> bool: ...
     async def run_worker(self, handler: Handler, concurrency: int) -> None: ...
+    def consuming(self) -> bool: ...  # this process's worker takes jobs (readiness)
+    async def depth(self) -> dict[str, int]: ...  # jobs waiting and running (metrics)
     async def close(self) -> None: ...
 
 
@@ -59,6 +61,7 @@ class LocalQueue:
         self._running: set[str] = set()
         self._tasks: set[asyncio.Task] = set()
         self._pending: list[JobSpec] = []
+        self._concurrency = 0
 
     async def enqueue(self, spec: JobSpec) -> bool:
         if spec.id in self._running:
@@ -87,10 +90,18 @@ class LocalQueue:
 
     async def run_worker(self, handler: Handler, concurrency: int) -> None:
         self._handler, self._sem = handler, asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         for spec in self._pending:
             self._start(spec)
         self._pending.clear()
         await asyncio.Event().wait()  # until cancelled
+
+    def consuming(self) -> bool:
+        return self._handler is not None
+
+    async def depth(self) -> dict[str, int]:
+        running = min(len(self._tasks), self._concurrency)
+        return {"queued": len(self._pending) + len(self._tasks) - running, "active": running}
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -117,6 +128,7 @@ class SaqQueue:
         self.queue = RedisQueue(client, name=name)
         self.job_timeout = job_timeout
         self._connected = False
+        self._worker = None
 
     async def _connect(self) -> None:
         if not self._connected:
@@ -174,7 +186,17 @@ class SaqQueue:
         # saq calls sweep(SWEEP_EVERY): its lock lasts one period, so some worker sweeps each period.
         worker = Worker(self.queue, functions=[("run_job", run_job)], concurrency=concurrency,
                         timers={"sweep": SWEEP_EVERY}, shutdown_grace_period_s=5)
+        self._worker = worker
         await worker.start()
+
+    def consuming(self) -> bool:
+        """saq's worker runs its dequeue loops (it stops them when it shuts down)."""
+        w = self._worker
+        return w is not None and not w.event.is_set() and any(t.get_name() == "process" for t in w.tasks)
+
+    async def depth(self) -> dict[str, int]:
+        await self._connect()
+        return {"queued": await self.queue.count("queued"), "active": await self.queue.count("active")}
 
     async def close(self) -> None:
         if self._connected:

@@ -29,6 +29,7 @@ class BotSettings:
     retention_days: int = 30
     worker_concurrency: int = 100
     job_timeout: int = 900
+    health_port: int | None = None  # /healthz, /readyz, /metrics of a worker or Socket Mode process
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -46,6 +47,7 @@ class BotSettings:
             retention_days=_int("SEO_RETENTION_DAYS", 30),
             worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 100),
             job_timeout=_int("SEO_JOB_TIMEOUT", 900),
+            health_port=_int("HEALTH_PORT", 0) or None,
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Command line: `python -m seo rewrite|analyze` (contract in DESIGN.md).
+"""Command line: `python -m seo rewrite|analyze|eval` (contract in DESIGN.md).
 
 Exit codes: 0 done, 2 unusable input, 3 the LLM failed after retries, 1 a bug.
 Errors are one French line on stderr; a traceback only with --debug.
@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--keyword", help="mot-clé principal (prioritaire sur le front matter)")
     an.add_argument("--json", action="store_true", help="sortie JSON")
     an.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    ev = sub.add_parser("eval", help="évalue le modèle configuré sur un dossier de dépêches (*.txt)")
+    ev.add_argument("dir", help="dossier de dépêches en texte (*.txt)")
+    ev.add_argument("--min-words", type=int, help="nombre minimal de mots du corps (défaut : SEO_MIN_WORDS ou 700)")
+    ev.add_argument("--json", action="store_true", help="sortie JSON (une ligne par dépêche, les totaux)")
+    ev.add_argument("--concurrency", type=int, default=4, help="dépêches traitées en même temps (défaut : 4)")
+    ev.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 
@@ -122,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "rewrite":
             return asyncio.run(_rewrite(args))
+        if args.command == "eval":
+            from . import evaluate
+
+            return asyncio.run(evaluate.run(args))
         return _analyze(args)
     except SeoError as exc:
         if args.debug:

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TypeVar
 import openai
 from pydantic import BaseModel, ValidationError
 
+from . import observe
 from .config import EngineSettings
 from .errors import LLMError
 
@@ -216,6 +217,7 @@ class LLMClient:
                 return await self._once(messages, model, response_format, usage, temperature, stream, sink)
             except _BadReply as exc:
                 last_problem = str(exc)
+                observe.bad_reply()
                 log.warning("LLM reply unusable (attempt %d): %s", attempt + 1, last_problem)
         raise LLMError(f"Le modèle a renvoyé deux fois une réponse inutilisable ({last_problem}).")
 
@@ -344,10 +346,12 @@ class LLMClient:
                     stream: bool = False, sink: StreamSink | None = None):
         usage.llm_calls += 1
         try:
-            if stream and self.streams:
-                resp = await self._streamed(messages, response_format, temperature, sink)
-            else:
-                resp = _reply_of(await self._create(messages, response_format, temperature))
+            with observe.llm_call() as call:  # latency, tokens, error kind -> metrics and usage
+                if stream and self.streams:
+                    resp = await self._streamed(messages, response_format, temperature, sink)
+                else:
+                    resp = _reply_of(await self._create(messages, response_format, temperature))
+                call.usage = resp.usage
         except openai.AuthenticationError as exc:
             raise LLMError("Clé d’API refusée par le service du modèle (vérifiez OPENAI_API_KEY).") from exc
         except openai.PermissionDeniedError as exc:

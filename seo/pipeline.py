@@ -26,6 +26,7 @@ from .cleaning import Dispatch, clean
 from .config import EngineSettings
 from .errors import InputError, LLMError
 from .fidelity import FidelityGuard
+from . import observe
 from .glossary import french_names_for
 from .llm import LLMClient, Usage
 from .headlines import TitleSet, suggest_titles
@@ -229,6 +230,7 @@ class Engine:
             if not hard or round_no == MAX_REPAIR_ROUNDS:
                 break
             await progress("repairing", f"{round_no + 1}/{MAX_REPAIR_ROUNDS}")
+            observe.repair_round()
             messages = repair_messages(dispatch, article, [p.message for p in problems], min_words=min_words,
                                        keyword=keyword, target=target, house_style=house_style)
             try:

@@ -361,3 +361,33 @@ def test_every_issue_kind_of_the_contract_has_its_french_label_above():
     from seo.fidelity import ISSUE_KINDS
 
     assert set(ISSUE_KINDS) == {"quote", "number", "name", "link"}  # a new kind needs its label
+
+
+def test_home_view_with_usage_stays_within_limits_and_shows_only_the_given_channels():
+    import asyncio
+
+    from jobs.kv import MemoryKV
+    from ops.usage import UsageStore, VersionUsage
+    from seo.pricing import Prices
+
+    async def summary():
+        store = UsageStore(MemoryKV(), 30, Prices(0.15, 0.075, 0.6, "EUR"))
+        for i in range(60):  # a big newsroom: 60 channels, the reader is in 40
+            for v in (1, 2):
+                await store.record_version(f"C{i:04d}X", article_id=f"a{i}", version=v, kind="rewrite",
+                                           usage=VersionUsage(1 + v, 5000, 1024, 2000, 3.5, v - 1))
+        await store.record_feedback("C0001X", vote="down")
+        return await store.summary({f"C{i:04d}X" for i in range(40)} | {"C9999X"})
+
+    from tests.fakes.slack_api import validate_view
+
+    months = asyncio.run(summary())
+    view = B.home_view([], months)
+    check_view(view, None)
+    assert validate_view(view, expect=("home",)) == []  # Slack's limits, as the fake Slack checks them
+    text = json.dumps(view, ensure_ascii=False)
+    assert "Articles\u00a0: *40* · versions\u00a0: *80*" in text
+    assert "premiers jets validés sans réparation\u00a0: *50\u00a0%*" in text  # v1 passed, v2 repaired
+    assert "<#C0000X>" in text and "<#C0045X>" not in text and "C9999X" not in text
+    assert ":+1: 0 · :-1: 1" in text
+    assert "Aucun article dans vos canaux" in text  # last month

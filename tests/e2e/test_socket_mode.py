@@ -9,6 +9,7 @@ import pytest
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import BotProcess, bot_env
+from tests.redis_server import free_port
 
 from .conftest import article_messages, button_labels
 
@@ -16,7 +17,8 @@ from .conftest import article_messages, button_labels
 @pytest.fixture(scope="module")
 def socket_bot():
     with FakeSlack() as slack, FakeOpenAI() as llm:
-        env = bot_env(slack=slack, openai=llm, redis_url=None, SLACK_APP_TOKEN="xapp-test")
+        env = bot_env(slack=slack, openai=llm, redis_url=None, SLACK_APP_TOKEN="xapp-test",
+                      HEALTH_PORT=free_port())
         env["SLACK_SIGNING_SECRET"] = ""  # not needed in Socket Mode
         proc = BotProcess("all", env).start(ready=slack.socket_connected)
         yield slack, llm, proc
@@ -56,3 +58,32 @@ def test_a_job_failing_on_an_unexpected_error_says_so_with_a_retry_button(socket
     slack.socket_send("interactive", body)
     article = slack.wait_for(lambda s: article_messages(s, "C501", parent["ts"]), timeout=30)[0]
     assert button_labels(article)[0] == "Régénérer"
+
+
+def test_socket_mode_serves_health_and_metrics_on_health_port(socket_bot, sample_text):
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    slack, llm, proc = socket_bot
+    port = int(proc.env["HEALTH_PORT"])
+
+    def get(path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.status, r.read().decode()
+
+    def commands():
+        for family in text_string_to_metric_families(get("/metrics")[1]):
+            for s in family.samples:
+                if s.name == "seo_slack_requests_total" and s.labels == {"surface": "command"}:
+                    return s.value
+        return 0
+
+    assert get("/healthz")[0] == 200
+    assert get("/readyz") == (200, '{"ready": true, "redis": "memoire", "worker": "ok"}')
+    before = commands()
+    payload = {"command": "/seo-fr", "text": "aide", "user_id": "U1", "user_name": "x",
+               "channel_id": "C502", "channel_name": "redaction", "team_id": "T1", "trigger_id": "trig.0.3",
+               "response_url": slack.response_url("C502", "U1"), "api_app_id": "A1"}
+    slack.socket_send("slash_commands", payload)
+    slack.wait_for(lambda s: commands() == before + 1, timeout=10)

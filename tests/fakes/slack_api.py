@@ -570,8 +570,13 @@ class FakeSlack:
             self._channels[channel_id] = {
                 "id": channel_id, "name": name or channel_id.lower(), "is_member": member,
                 "is_archived": archived, "exists": exists, "is_im": is_im,
-                "is_private": is_private,
+                "is_private": is_private, "members": set(),
             }
+
+    def add_member(self, channel_id: str, *users: str) -> None:
+        """Puts users in a channel (what users.conversations reports for them)."""
+        with self._lock:
+            self._channel(channel_id, create=True)["members"].update(users)
 
     def set_user(self, user_id: str, *, name: Optional[str] = None,
                  real_name: Optional[str] = None, is_bot: bool = False, exists: bool = True,
@@ -1324,6 +1329,28 @@ class FakeSlack:
         top.sort(key=lambda m: float(m["ts"]), reverse=True)
         return self._page(self._window(top, args), args, 100)
 
+    def _users_conversations(self, args: dict) -> dict:
+        """The channels a user is in (default: the bot), as far as the bot can see them: private
+        channels only when the bot is a member too. Types, exclude_archived and paging."""
+        user = args.get("user") or self.bot_user_id
+        types = set(str(args.get("types") or "public_channel").split(","))
+        exclude = _truthy(args.get("exclude_archived", False))
+        out = []
+        for ch in sorted(self._channels.values(), key=lambda c: c["id"]):
+            if ch["is_im"] or not ch["exists"] or (exclude and ch["is_archived"]):
+                continue
+            kind = "private_channel" if ch["is_private"] else "public_channel"
+            if kind not in types:
+                continue
+            member = ch["is_member"] if user == self.bot_user_id else user in ch.get("members", ())
+            if member and (not ch["is_private"] or ch["is_member"]):
+                out.append(self._channel_info(ch))
+        limit = max(1, min(int(args.get("limit") or 100), 1000))
+        start = _offset(args.get("cursor"))
+        more = start + limit < len(out)
+        return {"channels": out[start:start + limit],
+                "response_metadata": {"next_cursor": _cursor(start + limit) if more else ""}}
+
     def _users_info(self, args: dict) -> dict:
         uid = args.get("user")
         if not uid:
@@ -1400,6 +1427,7 @@ class FakeSlack:
         "conversations.replies": _conversations_replies,
         "conversations.history": _conversations_history,
         "users.info": _users_info,
+        "users.conversations": _users_conversations,
         "reactions.add": _reactions_add,
         "reactions.remove": _reactions_remove,
     }

@@ -360,3 +360,27 @@ async def test_bolt_app_over_http(slack):
         assert seen == ["dépêche"]
     finally:
         await runner.cleanup()
+
+
+@pytest.mark.asyncio
+async def test_users_conversations_lists_a_users_channels_as_far_as_the_bot_sees(slack):
+    slack.set_channel("CPUB1")
+    slack.set_channel("CPUB2")
+    slack.set_channel("GPRIV", is_private=True)  # the bot is a member: visible
+    slack.set_channel("GHIDDEN", is_private=True, member=False)  # the bot is not: invisible
+    slack.set_channel("COLD", archived=True)
+    slack.add_member("CPUB1", "U5")
+    slack.add_member("GPRIV", "U5")
+    slack.add_member("GHIDDEN", "U5")
+    slack.add_member("COLD", "U5")
+    c = client(slack)
+    ids = lambda resp: [ch["id"] for ch in resp["channels"]]  # noqa: E731
+    both = "public_channel,private_channel"
+    assert ids(await c.users_conversations(user="U5", types=both)) == ["COLD", "CPUB1", "GPRIV"]
+    assert ids(await c.users_conversations(user="U5", types=both, exclude_archived=True)) == ["CPUB1", "GPRIV"]
+    assert ids(await c.users_conversations(user="U5")) == ["COLD", "CPUB1"]  # public only by default
+    first = await c.users_conversations(user="U5", types=both, limit=2)
+    assert len(first["channels"]) == 2 and first["response_metadata"]["next_cursor"]
+    rest = await c.users_conversations(user="U5", types=both, limit=2, cursor=first["response_metadata"]["next_cursor"])
+    assert ids(rest) == ["GPRIV"] and not rest["response_metadata"]["next_cursor"]
+    assert ids(await c.users_conversations(user="U6", types=both)) == []

@@ -2,7 +2,10 @@
 Redis keys namespaced and expiring."""
 from __future__ import annotations
 
+import json
 import time
+
+import pytest
 
 from handlers.replies import NOT_ALLOWED
 from tests.fakes import slack_requests as sr
@@ -82,9 +85,10 @@ def test_allowlists_hold_for_commands_events_and_buttons(cluster, slack, llm, ch
     assert not [v for v in slack.views if v.get("callback_id") == "seo_keyword_modal"]
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 def test_logs_hold_no_secret_nor_dispatch_and_redis_keys_are_namespaced_with_ttl(
-        cluster, slack, llm, channel, sample_text, redis_server):
-    bot = cluster()
+        cluster, slack, llm, channel, sample_text, redis_server, log_format):
+    bot = cluster(LOG_FORMAT=log_format)
     bot.web()
     bot.worker()
     text = dispatch_of(sample_text)
@@ -97,16 +101,20 @@ def test_logs_hold_no_secret_nor_dispatch_and_redis_keys_are_namespaced_with_ttl
     sr.send(bot.url, *sr.event_callback(sr.message_event(reply["text"], channel=channel, user="U2",
                                                          ts=reply["ts"], thread_ts=thread)))
     wait_articles(slack, channel, thread, 3)
+    files = len(slack.files)  # the fake Slack serves the whole module: count from here
     sr.send(bot.url, *sr.block_actions("seo_export", message=wait_articles(slack, channel, thread, 3)[-1],
                                        slack=slack))
-    slack.wait_for(lambda s: len(s.files) >= 2)
+    slack.wait_for(lambda s: len(s.files) >= files + 2)
     assert command(bot.url, slack, channel, "réglages")[0] == 200
-    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_settings_modal"])[-1]
+    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_settings_modal"
+                                     and channel in v.get("private_metadata", "")])[-1]
     sr.send(bot.url, *sr.view_submission(view, {"min_words": {"min_words_input": "800"}}))
     slack.wait_for(lambda s: [e for e in whispers(s, channel) if "Réglages enregistrés" in e["text"]])
     time.sleep(0.5)
 
     assert_clean_logs(bot.logs(), dispatch=text)
+    if log_format == "json":  # and every line is one JSON object
+        assert all(isinstance(json.loads(line), dict) for line in bot.logs().splitlines() if line.strip())
     r = redis_client(redis_server)
     keys = list(r.scan_iter(count=1000))
     assert any(k.startswith("seo:") for k in keys)
