@@ -111,11 +111,15 @@ async def run_web(app, settings, stop: asyncio.Event) -> None:
 
 async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     from jobs.publisher import Publisher
+    from integrations.wordpress import WordPressSettings
     from jobs.runner import JobRunner
+    from jobs.wordpress import WordPressJob
     from seo.pipeline import Engine
 
     engine = Engine()
-    runner = JobRunner(engine, state, Publisher(_web_client(settings), state), settings)
+    publisher = Publisher(_web_client(settings), state)
+    wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher)
+    runner = JobRunner(engine, state, publisher, settings, wordpress)
     task = asyncio.create_task(queue.run_worker(runner, settings.worker_concurrency))
     log.info("Worker prêt (%d travaux simultanés)", settings.worker_concurrency)
     waiter = asyncio.create_task(stop.wait())
@@ -124,6 +128,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await engine.close()
+    await wordpress.close()
 
 
 async def main(role: str) -> int:

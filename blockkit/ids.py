@@ -10,6 +10,8 @@ ACTION_REGENERATE = "seo_regenerate"
 ACTION_SHORTEN = "seo_shorten"
 ACTION_CHANGE_KEYWORD = "seo_change_keyword"
 ACTION_EXPORT = "seo_export"
+# Under an article when WordPress is configured and on for the channel; same value.
+ACTION_WORDPRESS = "seo_wordpress"
 # Button under an error; value = the opaque job reference given to error_message().
 ACTION_RETRY = "seo_retry"
 ARTICLE_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTEN, ACTION_CHANGE_KEYWORD, ACTION_EXPORT)
@@ -39,6 +41,11 @@ CREDIT_ACTION = "credit_input"
 WATCH_BLOCK = "watch"
 WATCH_ACTION = "watch_input"
 WATCH_OPTION = "watch"
+#   settings modal (when WordPress is configured): WORDPRESS_* (checkboxes; button shown when
+#   "selected_options" holds WORDPRESS_OPTION)
+WORDPRESS_BLOCK = "wordpress"
+WORDPRESS_ACTION = "wordpress_input"
+WORDPRESS_OPTION = "wordpress"
 
 # --------------------------------------------------------------------------- limits
 

@@ -29,6 +29,7 @@ class BotSettings:
     retention_days: int = 30
     worker_concurrency: int = 100
     job_timeout: int = 900
+    wordpress: bool = False  # WORDPRESS_URL, _USER and _APP_PASSWORD all set: the WordPress button exists
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -46,6 +47,8 @@ class BotSettings:
             retention_days=_int("SEO_RETENTION_DAYS", 30),
             worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 100),
             job_timeout=_int("SEO_JOB_TIMEOUT", 900),
+            wordpress=all(os.environ.get(k, "").strip() for k in
+                          ("WORDPRESS_URL", "WORDPRESS_USER", "WORDPRESS_APP_PASSWORD")),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

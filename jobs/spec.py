@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise"]
+Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise", "wordpress"]
 
 
 class JobSpec(BaseModel):

@@ -10,7 +10,10 @@ from markdown_it import MarkdownIt
 from .article import Article
 
 # Raw HTML in the text is escaped, never passed through.
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# Links and images are not rendered either: the model's text never becomes a link in an export
+# or in the CMS (a "[x](url)" stays text).
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
+    ["link", "image", "autolink"])
 
 
 def _escape_block_start(paragraph: str) -> str:

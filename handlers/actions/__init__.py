@@ -1,7 +1,8 @@
-from . import article_buttons, export, retry
+from . import article_buttons, export, retry, wordpress
 
 
 def register(app, services) -> None:
     article_buttons.register(app, services)
     export.register(app, services)
     retry.register(app, services)
+    wordpress.register(app, services)

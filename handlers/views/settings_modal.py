@@ -1,4 +1,4 @@
-"""/seo-fr réglages: per-channel minimum words, credit line and watch mode."""
+"""/seo-fr réglages: per-channel minimum words, credit line, watch mode and the WordPress button."""
 from __future__ import annotations
 
 import blockkit as blocks
@@ -24,14 +24,19 @@ def register(app, svc: Services) -> None:
         credit = text_value(view, blocks.CREDIT_BLOCK, blocks.CREDIT_ACTION)
         watch = any(o.get("value") == blocks.WATCH_OPTION
                     for o in field(view, blocks.WATCH_BLOCK, blocks.WATCH_ACTION).get("selected_options") or [])
+        wordpress_field = field(view, blocks.WORDPRESS_BLOCK, blocks.WORDPRESS_ACTION)
+        wordpress = any(o.get("value") == blocks.WORDPRESS_OPTION
+                        for o in wordpress_field.get("selected_options") or []) if wordpress_field else None
         await ack()
         user = body["user"]["id"]
         channel = metadata(view).get("channel")
         if not channel or not svc.settings.allowed(user, channel):
             return
         try:
+            if wordpress is None:  # the modal had no WordPress field: keep the channel's choice
+                wordpress = (await svc.state.channel_settings(channel)).get("wordpress", True) is not False
             await svc.state.save_channel_settings(channel, {"min_words": min_words, "credit": credit or None,
-                                                            "watch": watch})
+                                                            "watch": watch, "wordpress": wordpress})
         except queue_errors():
             await client.chat_postEphemeral(channel=channel, user=user, text=UNAVAILABLE)
             return
@@ -39,4 +44,5 @@ def register(app, svc: Services) -> None:
             channel=channel, user=user,
             text=(f"Réglages enregistrés pour <#{channel}> : {min_words} mots minimum"
                   f"{', crédit « ' + credit + ' »' if credit else ''}, surveillance "
-                  f"{'activée' if watch else 'désactivée'}."))
+                  f"{'activée' if watch else 'désactivée'}"
+                  f"{(', bouton WordPress ' + ('affiché' if wordpress else 'masqué')) if svc.settings.wordpress else ''}."))
