@@ -144,28 +144,19 @@ class WordPressClient:
         return data if isinstance(data, list) else []
 
     async def tag_ids(self, names: list[str]) -> list[int]:
-        """The ids of these tags, each created when missing."""
+        """The ids of these tags, each created when missing: one request a tag, as WordPress
+        answers "term_exists" with the id of a tag of that name or slug ("OTAN" is "Otan")."""
         ids: list[int] = []
         for name in names:
             name = " ".join(str(name).split())
             if not name:
                 continue
-            tag_id = await self._find_tag(name)
-            if tag_id is None:
-                try:
-                    tag_id = int((await self.request("POST", "/tags", body={"name": name}))["id"])
-                except WordPressError as exc:
-                    if exc.code != "term_exists" or not exc.data.get("term_id"):
-                        raise
-                    tag_id = int(exc.data["term_id"])  # same slug, other spelling: that tag
+            try:
+                tag_id = int((await self.request("POST", "/tags", body={"name": name}))["id"])
+            except WordPressError as exc:
+                if exc.code != "term_exists" or not exc.data.get("term_id"):
+                    raise
+                tag_id = int(exc.data["term_id"])
             if tag_id not in ids:
                 ids.append(tag_id)
         return ids
-
-    async def _find_tag(self, name: str) -> int | None:
-        found = await self.request("GET", "/tags", params={"search": name, "per_page": "100",
-                                                           "_fields": "id,name"})
-        for tag in found or []:
-            if html.unescape(str(tag.get("name", ""))).casefold() == name.casefold():
-                return int(tag["id"])
-        return None
