@@ -59,9 +59,9 @@ class WordPressJob:
             else:
                 await self.failed(spec, exc.message)
             return
-        if result.created:
-            await self.state.job_set(spec.id, "wp_created", "1")
-        created = result.created or bool(await self.state.job_get(spec.id, "wp_created"))
+        # No draft known when this job began: whatever run made it (this one, or an earlier one that
+        # died before recording it), the thread has not been told yet that it was created.
+        created = result.created or before is None
         if not result.seo_fields_saved:
             await self.state.job_set(spec.id, "spec", spec.model_dump_json())  # for Réessayer
         msg = blocks.wordpress_message(

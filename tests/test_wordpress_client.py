@@ -9,6 +9,7 @@ import secrets
 import socket
 import threading
 import traceback
+from types import SimpleNamespace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -198,3 +199,62 @@ def test_site_url_is_the_sites_address():
     assert site_url("example.org/") == "https://example.org"
     assert site_url("https://example.org/blog/wp-admin/") == "https://example.org/blog"
     assert site_url("http://user:pass@example.org/wp-json") == "http://example.org"
+
+
+# --- the worker's job: a crash at any point re-runs into one draft and one thread message -----
+
+@pytest.fixture
+def job_parts(wordpress):
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from jobs.kv import MemoryKV
+    from jobs.publisher import Publisher
+    from jobs.state import State
+    from jobs.wordpress import WordPressJob
+    from tests.fakes.slack_api import FakeSlack
+
+    with FakeSlack() as slack:
+        state = State(MemoryKV())
+        publisher = Publisher(AsyncWebClient(token="xoxb-test", base_url=slack.base_url.rstrip("/") + "/"), state)
+        acc = wordpress.accounts["admin"]
+        job = WordPressJob(WordPressSettings(url=wordpress.url, user=acc["user"], app_password=acc["password"]),
+                           state, publisher)
+        yield SimpleNamespace(slack=slack, state=state, job=job)
+
+
+async def _spec_for(state, article: Article):
+    from jobs.spec import JobSpec
+
+    rec = await state.create_article(channel="C1", thread_ts="1.0", source="dépêche", requested_by="U1")
+    await state.save_version(rec.article_id, 1, {
+        "version": 1, "article": article.to_contract(), "body_markdown": body_markdown(article),
+        "markdown": "", "html": "", "report": {}})
+    return rec.article_id, JobSpec(id=new_id(), kind="wordpress", article_id=rec.article_id, channel="C1",
+                                   thread_ts="1.0", user="U1", base_version=1)
+
+
+class Crash(Exception):
+    pass
+
+
+@pytest.mark.parametrize("crash_at", ["before_recording_the_post", "before_posting_in_slack"])
+async def test_a_job_rerun_after_a_crash_keeps_one_draft_and_one_message(job_parts, wordpress, crash_at, monkeypatch):
+    p = job_parts
+    article_id, spec = await _spec_for(p.state, make_article())
+    target = (p.state, "save_wordpress_post") if crash_at == "before_recording_the_post" else \
+        (p.job.publisher, "post_once")
+    original = getattr(*target)
+
+    async def crash(*args, **kwargs):
+        raise Crash()
+
+    monkeypatch.setattr(*target, crash)
+    with pytest.raises(Crash):
+        await p.job.run(spec)  # the worker dies here; saq runs the job again
+    monkeypatch.setattr(*target, original)
+    await p.job.run(spec)
+    await p.job.close()
+    assert len(wordpress.posts(article_id)) == 1
+    replies = [m for m in p.slack.messages("C1", "1.0", include_parent=False) if "Brouillon" in m.get("text", "")]
+    assert [m["text"] for m in replies] == ["Brouillon créé dans WordPress (version 1)"]
+    assert (await p.state.wordpress_post(article_id))["post_id"] == wordpress.posts(article_id)[0]["id"]
