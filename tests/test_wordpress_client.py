@@ -258,3 +258,15 @@ async def test_a_job_rerun_after_a_crash_keeps_one_draft_and_one_message(job_par
     replies = [m for m in p.slack.messages("C1", "1.0", include_parent=False) if "Brouillon" in m.get("text", "")]
     assert [m["text"] for m in replies] == ["Brouillon créé dans WordPress (version 1)"]
     assert (await p.state.wordpress_post(article_id))["post_id"] == wordpress.posts(article_id)[0]["id"]
+
+
+def test_markup_in_the_models_text_reaches_wordpress_as_text():
+    from integrations.wordpress.drafts import draft_payload
+
+    evil = make_article(title="Titre <script>alert(1)</script>",
+                        meta_description="Résumé <img src=x onerror=alert(1)>",
+                        lead="Chapô [lien](https://evil.example) <b>gras</b> <https://evil.example>")
+    payload = draft_payload(evil, body_markdown(evil), article_id="a1", tag_ids=[])
+    for field in (payload["title"], payload["excerpt"], payload["content"]):
+        assert "<script" not in field and "<img" not in field and "<b>" not in field and "<a " not in field
+    assert payload["title"] == "Titre &lt;script&gt;alert(1)&lt;/script&gt;"

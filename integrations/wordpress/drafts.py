@@ -36,14 +36,21 @@ def seo_meta(article: Article) -> dict[str, str]:
     }
 
 
+def _no_markup(text: str) -> str:
+    """WordPress shows the title and excerpt as HTML, and an editor's or administrator's account
+    may store any markup there: the model's text goes in as text."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def draft_payload(article: Article, body_md: str, *, article_id: str, tag_ids: list[int]) -> dict:
-    """The post fields: title, content (body HTML with <h2> headings and the credit line),
-    slug, excerpt (the meta description), tags and the SEO meta. No status: see send_draft."""
+    """The post fields: title, content (body HTML with <h2> headings and the credit line; its
+    Markdown renders with raw HTML escaped and no links), slug, excerpt (the meta description),
+    tags and the SEO meta (plain text fields). No status: see send_draft."""
     return {
-        "title": article.title,
+        "title": _no_markup(article.title),
         "content": f"{body_html(body_md)}<!-- {marker(article_id)} -->\n",
         "slug": article.slug,
-        "excerpt": article.meta_description,
+        "excerpt": _no_markup(article.meta_description),
         "tags": tag_ids,
         "meta": seo_meta(article),
     }
