@@ -4,6 +4,7 @@ from __future__ import annotations
 import blockkit as blocks
 from jobs.submit import Outcome
 
+from ..pacing import after_acks
 from ..replies import EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
 from .common import allowed_click, delivery_key, parse_value, whisper
@@ -18,6 +19,7 @@ def register(app, svc: Services) -> None:
     @app.action(blocks.ACTION_WORDPRESS)
     async def wordpress(ack, body, action, client):
         await ack()
+        await after_acks()
         who = await allowed_click(svc, client, body)
         if who is None:
             return

@@ -12,7 +12,7 @@
 # they copy it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${SEO_FR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seo-fr}/wordpress
+cache=${SEO_FR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/seo-fr}/wordpress
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9  # two test runs installing at once take turns
