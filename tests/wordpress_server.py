@@ -69,7 +69,9 @@ class WordPressServer:
         cli, core = install()
         shutil.copytree(core, self.site, symlinks=True)
         blueprint = {"steps": [
-            {"step": "defineWpConfigConsts", "consts": {"WP_ENVIRONMENT_TYPE": "local", "WP_DEBUG": False}},
+            # local: Application Passwords without HTTPS; no cron: no loopback request per page load
+            {"step": "defineWpConfigConsts", "consts": {"WP_ENVIRONMENT_TYPE": "local", "WP_DEBUG": False,
+                                                        "DISABLE_WP_CRON": True}},
             {"step": "writeFile", "path": "/wordpress/wp-content/mu-plugins/seo-fr-meta.php",
              "data": PLUGIN.read_text(encoding="utf-8")},
             {"step": "runPHP", "code": _ACCOUNTS_PHP},
