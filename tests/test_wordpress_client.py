@@ -3,7 +3,6 @@ their SEO fields, one draft per article whatever happens, and failures that say 
 French without ever showing the password."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import socket
