@@ -5,7 +5,8 @@
 #     in Node with PHP compiled to WebAssembly, on SQLite (its SQLite integration plugin ships
 #     inside the CLI package, so nothing is downloaded at run time);
 #   - WordPress core from Debian's `wordpress` package (apt-get download + dpkg -x; bookworm:
-#     6.1.x), made runnable by Playground: Debian's wp-config.php (which reads /etc/wordpress) and
+#     6.1.9, which has no SQLite plugin: Playground installs the one it ships, 3.0.1, whose readme
+#     says "requires 6.4" yet runs everything the tests use on 6.1), made runnable by Playground: Debian's wp-config.php (which reads /etc/wordpress) and
 #     the symlinks to other Debian packages (getID3, underscore, cropper, CA bundle: not used by
 #     the REST API) are removed; Playground writes its own wp-config.php from wp-config-sample.php.
 # Prints two lines: the CLI's path, then the WordPress core folder (never modified by the tests:
