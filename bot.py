@@ -117,7 +117,9 @@ async def run_web(app, settings, stop: asyncio.Event, health) -> None:
 
 async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     from jobs.publisher import Publisher
+    from integrations.wordpress import WordPressSettings
     from jobs.runner import JobRunner
+    from jobs.wordpress import WordPressJob
     from ops.jobs import InstrumentedRunner
     from ops.metrics import metrics
     from ops.usage import UsageStore
@@ -125,7 +127,9 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
 
     engine = Engine()
     client = _web_client(settings)
-    runner = JobRunner(engine, state, Publisher(client, state), settings)
+    publisher = Publisher(client, state)
+    wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher)
+    runner = JobRunner(engine, state, publisher, settings, wordpress)
     # Log context, job metrics and usage around each job (the runner itself is untouched).
     runner = InstrumentedRunner(runner, state, UsageStore(state.kv, settings.retention_days), metrics())
     task = asyncio.create_task(queue.run_worker(runner, settings.worker_concurrency))
@@ -136,6 +140,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await engine.close()
+    await wordpress.close()
     await client.session.close()  # else asyncio logs "Unclosed client session" at exit
 
 

@@ -43,10 +43,11 @@ from .notices import (
     status_message,
 )
 from .split import split_markdown
+from .wordpress import wordpress_message
 
 __all__ = _ids_all + [
     "article_messages", "parent_message", "status_message", "error_message", "notice_message",
     "dispatch_modal", "keyword_modal", "settings_modal", "help_blocks", "home_view",
     "split_markdown", "escape_mrkdwn", "neutralize_markdown", "article_button_value", "blocks_size",
-    "shorten", "NBSP",
+    "shorten", "NBSP", "wordpress_message",
 ]

@@ -35,6 +35,7 @@ from .ids import (
     ACTION_SHORTEN,
     ACTION_SOCIAL,
     ACTION_TITLES,
+    ACTION_WORDPRESS,
     BLOCKS_CHAR_BUDGET,
     FALLBACK_TEXT_MAX,
     HEADER_TEXT_MAX,
@@ -148,16 +149,19 @@ def _checks_block(report: dict) -> list[dict]:
     return [_section(_capped_list("*Points à améliorer (SEO et lisibilité)*", bullets, _CHECKS_TEXT_MAX))]
 
 
-def _article_actions(article_id: str, version: int) -> dict:
+def _article_actions(article_id: str, version: int, *, wordpress: bool = False) -> dict:
     value = article_button_value(article_id, version)
-    return ActionsBlock(elements=[
+    elements = [
         _button("Régénérer", ACTION_REGENERATE, value),
         _button("Raccourcir", ACTION_SHORTEN, value),
         _button("Changer le mot-clé", ACTION_CHANGE_KEYWORD, value),
         _button("Exporter", ACTION_EXPORT, value),
         _button("Titres", ACTION_TITLES, value),
         _button("Réseaux sociaux", ACTION_SOCIAL, value),
-    ]).to_dict()
+    ]
+    if wordpress:
+        elements.append(_button("WordPress", ACTION_WORDPRESS, value))
+    return ActionsBlock(elements=elements).to_dict()
 
 
 def _fits_with(prefix: list[dict], text: str, suffix: tuple[dict, ...] = ()) -> bool:
@@ -174,7 +178,7 @@ def _fits(blocks: list[dict]) -> bool:
 
 
 def article_messages(article: dict, report: dict, markdown_body: str, *, version: int, article_id: str,
-                     requested_by: str | None = None) -> list[dict]:
+                     requested_by: str | None = None, wordpress: bool = False) -> list[dict]:
     """The article as one or more thread messages ({"text", "blocks"}), to post in order.
 
     First message: header (title, shortened at a word if over 150 chars, the full title
@@ -182,7 +186,8 @@ def article_messages(article: dict, report: dict, markdown_body: str, *, version
     continue in further messages ("Suite de l’article (2/3)"), split between sections,
     else paragraphs, else sentences; the concatenation of the markdown blocks' texts is
     the (neutralised) body, nothing cut. The last message ends with the SEO fields,
-    "À vérifier", the checks that are not green and the four buttons.
+    "À vérifier", the checks that are not green and the four buttons (a fifth, WordPress, when
+    `wordpress`).
     """
     report = report or {}
     title = _plain(article.get("title")) or "Article sans titre"
@@ -191,7 +196,7 @@ def article_messages(article: dict, report: dict, markdown_body: str, *, version
     footer = [_meta_section(article)]
     footer += _fidelity_blocks(report.get("fidelity") or {})
     footer += _checks_block(report)
-    footer.append(_article_actions(article_id, version))
+    footer.append(_article_actions(article_id, version, wordpress=wordpress))
 
     body = neutralize_markdown(markdown_body or "")
     atoms = deque(a for a in _atoms(body, _ATOM_LIMIT) if a)

@@ -10,6 +10,8 @@ ACTION_REGENERATE = "seo_regenerate"
 ACTION_SHORTEN = "seo_shorten"
 ACTION_CHANGE_KEYWORD = "seo_change_keyword"
 ACTION_EXPORT = "seo_export"
+# Under an article when WordPress is configured and on for the channel; same value.
+ACTION_WORDPRESS = "seo_wordpress"
 # Button under an error; value = the opaque job reference given to error_message().
 ACTION_RETRY = "seo_retry"
 # Short copy: five alternative titles, social posts; a title is picked with value
@@ -47,6 +49,11 @@ WATCH_ACTION = "watch_input"
 WATCH_OPTION = "watch"
 HOUSE_STYLE_BLOCK = "house_style"
 HOUSE_STYLE_ACTION = "house_style_input"
+#   settings modal (when WordPress is configured): WORDPRESS_* (checkboxes; button shown when
+#   "selected_options" holds WORDPRESS_OPTION)
+WORDPRESS_BLOCK = "wordpress"
+WORDPRESS_ACTION = "wordpress_input"
+WORDPRESS_OPTION = "wordpress"
 
 # --------------------------------------------------------------------------- limits
 

@@ -46,6 +46,9 @@ from .ids import (
     WATCH_ACTION,
     WATCH_BLOCK,
     WATCH_OPTION,
+    WORDPRESS_ACTION,
+    WORDPRESS_BLOCK,
+    WORDPRESS_OPTION,
 )
 
 
@@ -145,7 +148,8 @@ def settings_modal(current: dict, private_metadata: str) -> dict:
     """Settings: minimum words (300–3000), credit line, house style, watch mode for the channel.
 
     `current`: {"min_words": int, "credit": str | None, "house_style": str | None, "watch": bool,
-    "channel_id": str (optional)}.
+    "channel_id": str (optional), "wordpress_available": bool (WordPress configured: show its on/off),
+    "wordpress": bool (default on)}.
     """
     current = current or {}
     low, high = MIN_WORDS_RANGE
@@ -199,4 +203,18 @@ def settings_modal(current: dict, private_metadata: str) -> dict:
                                       initial_options=[watch_option] if current.get("watch") else None),
         ),
     ]
+    if current.get("wordpress_available"):
+        blocks.append(_wordpress_checkbox(current.get("wordpress", True) is not False))
     return _modal(SETTINGS_MODAL, "Réglages SEO", "Enregistrer", blocks, private_metadata)
+
+
+def _wordpress_checkbox(on: bool) -> InputBlock:
+    option = Option(value=WORDPRESS_OPTION, text=PlainTextObject(
+        text="Bouton WordPress sous les articles (brouillon avec ses champs SEO)"))
+    return InputBlock(
+        block_id=WORDPRESS_BLOCK,
+        optional=True,
+        label=PlainTextObject(text="WordPress"),
+        element=CheckboxesElement(action_id=WORDPRESS_ACTION, options=[option],
+                                  initial_options=[option] if on else None),
+    )

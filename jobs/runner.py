@@ -24,6 +24,7 @@ from .settings import BotSettings
 from .short_copy import run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
+from .wordpress import WordPressJob
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,13 @@ _INSTANT_STEPS = {"cleaning", "finishing"}
 
 
 class JobRunner:
-    def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings):
+    def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings,
+                 wordpress: WordPressJob | None = None):
         self.engine = engine
         self.state = state
         self.publisher = publisher
         self.settings = settings
+        self.wordpress = wordpress or WordPressJob(None, state, publisher)
 
     async def __call__(self, spec: JobSpec) -> None:
         if await self.state.job_get(spec.id, "done"):
@@ -60,9 +63,13 @@ class JobRunner:
                 log.info("job %s done by another run", spec.id)
                 return
         keeper = asyncio.create_task(self._keep(spec.id, token))
-        await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
+        wordpress = spec.kind == "wordpress"  # locks its article's draft, not the thread
+        if wordpress:
+            await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
+        else:
+            await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
         try:
-            await self._run(spec)
+            await (self.wordpress.run(spec) if wordpress else self._run(spec))
         except ChannelUnavailable as exc:
             log.warning("job %s: channel unavailable (%s)", spec.id, exc.error)
             await self.publisher.tell_user(
@@ -73,12 +80,18 @@ class JobRunner:
             await self.state.job_set(spec.id, "done", "channel_unavailable")
         finally:
             keeper.cancel()
-            await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+            if wordpress:
+                await self.state.unlock_wordpress(spec.article_id, spec.id)
+            else:
+                await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
             await self.state.end_run(spec.id, token)
 
     async def give_up(self, spec: JobSpec, exc: BaseException) -> None:
         """Called by the queue when a job failed for good on an unexpected error."""
         if await self.state.job_get(spec.id, "done"):
+            return
+        if spec.kind == "wordpress":
+            await self.wordpress.failed(spec, "Erreur interne (l’équipe technique a la trace dans les journaux).")
             return
         status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
         await self._failed(spec, status_ts, "Erreur interne pendant la réécriture (l’équipe technique a la trace "
@@ -142,9 +155,11 @@ class JobRunner:
             data = await self.state.save_version(spec.article_id, version, data)
 
         version = data["version"]
+        wordpress = (self.wordpress.client is not None
+                     and (await self.state.channel_settings(spec.channel)).get("wordpress", True) is not False)
         messages = blocks.article_messages(
             data["article"], data["report"], data["body_markdown"], version=version,
-            article_id=spec.article_id, requested_by=spec.user)
+            article_id=spec.article_id, requested_by=spec.user, wordpress=wordpress)
         first_ts = None
         for i, msg in enumerate(messages):
             ts = await self.publisher.post_once(spec.id, f"article{i}", channel=spec.channel,

@@ -30,6 +30,7 @@ class BotSettings:
     worker_concurrency: int = 100
     job_timeout: int = 900
     health_port: int | None = None  # /healthz, /readyz, /metrics of a worker or Socket Mode process
+    wordpress: bool = False  # WORDPRESS_URL, _USER and _APP_PASSWORD all set: the WordPress button exists
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -48,6 +49,8 @@ class BotSettings:
             worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 100),
             job_timeout=_int("SEO_JOB_TIMEOUT", 900),
             health_port=_int("HEALTH_PORT", 0) or None,
+            wordpress=all(os.environ.get(k, "").strip() for k in
+                          ("WORDPRESS_URL", "WORDPRESS_USER", "WORDPRESS_APP_PASSWORD")),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

@@ -6,8 +6,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 # "titles" and "social" write short copy in the thread (no new version); "title" makes a new
-# version from one of the stored alternative titles (no LLM call).
-Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise", "titles", "social", "title"]
+# version from one of the stored alternative titles (no LLM call); "wordpress" sends a version
+# to WordPress as a draft.
+Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise", "titles", "social", "title", "wordpress"]
 
 
 class JobSpec(BaseModel):

@@ -13,6 +13,8 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   settings:{channel}           per-channel settings
   titles:{job}                 the alternative titles proposed by a « Titres » job
   recent:{user}                the user's last articles (App Home)
+  wordpress:{aid}              the article's WordPress draft: post id, last version sent
+  lock:wordpress:{aid}         a WordPress job is running for this article (value: job id)
 """
 from __future__ import annotations
 
@@ -143,6 +145,25 @@ class State:
 
     async def end_run(self, job_id: str, token: str) -> None:
         await self.kv.delete(f"job:{job_id}:running", if_value=token)
+
+    # --- WordPress drafts ---------------------------------------------------
+    async def wordpress_post(self, article_id: str) -> dict | None:
+        """{"post_id": int, "version": int | None} of the article's draft, once created."""
+        raw = await self.kv.get(f"wordpress:{article_id}")
+        return json.loads(raw) if raw else None
+
+    async def save_wordpress_post(self, article_id: str, post_id: int, version: int | None) -> None:
+        await self.kv.set(f"wordpress:{article_id}", json.dumps({"post_id": post_id, "version": version}),
+                          self.retention)
+
+    async def lock_wordpress(self, article_id: str, job_id: str, ttl: float) -> bool:
+        key = f"lock:wordpress:{article_id}"
+        if await self.kv.set_nx(key, job_id, ttl):
+            return True
+        return await self.kv.get(key) == job_id
+
+    async def unlock_wordpress(self, article_id: str, job_id: str) -> None:
+        await self.kv.delete(f"lock:wordpress:{article_id}", if_value=job_id)
 
     # --- per-channel settings ---------------------------------------------
     async def channel_settings(self, channel: str) -> dict:

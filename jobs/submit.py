@@ -35,12 +35,20 @@ class Submitter:
         self.settings = settings
 
     async def _enqueue(self, spec: JobSpec) -> Outcome:
-        if not await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout):
+        # A WordPress job locks its article's draft, not the thread: a rewrite may run meanwhile.
+        if spec.kind == "wordpress":
+            locked = await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
+        else:
+            locked = await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
+        if not locked:
             return Outcome.BUSY
         try:
             queued = await self.queue.enqueue(spec)
         except BaseException:
-            await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+            if spec.kind == "wordpress":
+                await self.state.unlock_wordpress(spec.article_id, spec.id)
+            else:
+                await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
             raise
         return Outcome.STARTED if queued else Outcome.DUPLICATE
 
@@ -68,6 +76,15 @@ class Submitter:
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword, new_title=new_title,
                        new_meta_title=new_meta_title)
+        return await self._enqueue(spec)
+
+    async def wordpress(self, *, delivery_key: str, article_id: str, version: int, user: str) -> Outcome:
+        """The WordPress button: send this version to the article's draft (worker side)."""
+        rec = await self.state.article(article_id)
+        if rec is None or await self.state.version(article_id, version) is None:
+            return Outcome.MISSING
+        spec = JobSpec(id=job_id_for(delivery_key), kind="wordpress", article_id=article_id, channel=rec.channel,
+                       thread_ts=rec.thread_ts, user=user, base_version=version)
         return await self._enqueue(spec)
 
     async def retry(self, *, delivery_key: str, failed_job_id: str, user: str) -> Outcome:

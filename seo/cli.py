@@ -1,5 +1,8 @@
 """Command line: `python -m seo rewrite|analyze|eval` (contract in DESIGN.md).
 
+`rewrite --html [PATH]` / `--markdown [PATH]`: the files ready to publish (seo.render), written
+to PATH, or alone on stdout when the flag has no PATH.
+
 Exit codes: 0 done, 2 unusable input, 3 the LLM failed after retries, 1 a bug.
 Errors are one French line on stderr; a traceback only with --debug.
 """
@@ -9,7 +12,9 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
+from pathlib import Path
 
 from .errors import InputError, SeoError
 
@@ -33,6 +38,26 @@ def _read_input(path: str) -> str:
     raise InputError("Encodage du fichier illisible : enregistrez la dépêche en UTF-8.")
 
 
+def _check_writable(path: str | None) -> None:
+    if not path or path == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{path} est un dossier : donnez un nom de fichier.")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"Dossier introuvable : {folder}")
+    if not os.access(target if target.exists() else folder, os.W_OK):
+        raise InputError(f"Écriture impossible (droits insuffisants) : {path}")
+
+
+def _write(path: str, content: str) -> None:
+    try:
+        Path(path).write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Écriture impossible : {path} ({exc.strerror or exc})") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m seo", description="Réécriture SEO de dépêches en français.")
     p.add_argument("--debug", action="store_true", help="affiche la trace complète des erreurs")
@@ -42,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     rw.add_argument("--keyword", help="mot-clé principal imposé")
     rw.add_argument("--min-words", type=int, help="nombre minimal de mots du corps (défaut : SEO_MIN_WORDS ou 700)")
     rw.add_argument("--json", action="store_true", help="sortie JSON complète")
+    rw.add_argument("--html", nargs="?", const="-", metavar="CHEMIN",
+                    help="page HTML prête à publier (<title>, méta-description, JSON-LD NewsArticle) : "
+                         "écrite dans CHEMIN, ou seule sur la sortie standard sans CHEMIN")
+    rw.add_argument("--markdown", nargs="?", const="-", metavar="CHEMIN",
+                    help="Markdown avec front matter YAML : écrit dans CHEMIN, ou seul sur la sortie standard "
+                         "sans CHEMIN")
     rw.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     an = sub.add_parser("analyze", help="analyse SEO et lisibilité d’un article Markdown")
     an.add_argument("path", help="article Markdown (front matter facultatif), ou -")
@@ -78,16 +109,32 @@ def _print_report(report: dict) -> None:
 
 async def _rewrite(args) -> int:
     from .pipeline import Engine
+    from .render import html_page, markdown_file
 
     if args.min_words is not None and not 50 <= args.min_words <= 5000:
         raise InputError("--min-words doit être compris entre 50 et 5 000.")
+    to_stdout = [flag for flag in ("html", "markdown") if getattr(args, flag) == "-"]
+    if len(to_stdout) > 1 or (to_stdout and args.json):
+        raise InputError("Une seule sortie peut aller sur la sortie standard : donnez un chemin à --html "
+                         "ou à --markdown.")
+    for flag in ("html", "markdown"):
+        _check_writable(getattr(args, flag))  # before the LLM call, not after paying for it
     raw = _read_input(args.path)
     engine = Engine()
     try:
         result = await engine.rewrite(raw, keyword=args.keyword, min_words=args.min_words)
     finally:
         await engine.close()
-    if args.json:
+    files = {"html": html_page(result.article, result.html),
+             "markdown": markdown_file(result.article, result.markdown)}
+    for flag in ("html", "markdown"):
+        path = getattr(args, flag)
+        if path and path != "-":
+            _write(path, files[flag])
+            print(f"Fichier écrit : {path}", file=sys.stderr)
+    if to_stdout:
+        sys.stdout.write(files[to_stdout[0]])
+    elif args.json:
         print(json.dumps(result.to_contract(), ensure_ascii=False, indent=2))
     else:
         a = result.article

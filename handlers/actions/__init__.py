@@ -1,4 +1,4 @@
-from . import article_buttons, export, retry, short_copy
+from . import article_buttons, export, retry, short_copy, wordpress
 
 
 def register(app, services) -> None:
@@ -6,3 +6,4 @@ def register(app, services) -> None:
     export.register(app, services)
     retry.register(app, services)
     short_copy.register(app, services)
+    wordpress.register(app, services)

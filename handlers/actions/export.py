@@ -7,6 +7,8 @@ from slack_sdk.errors import SlackApiError
 
 import blockkit as blocks
 from jobs.publisher import slack_error
+from seo.article import Article
+from seo.render import export_files
 
 from ..replies import EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
@@ -34,21 +36,13 @@ def register(app, svc: Services) -> None:
         if data is None:
             await whisper(client, body, EXPIRED)
             return
-        article = data["article"]
-        front = (f"---\nfocus_keyword: {article['focus_keyword']}\nmeta_title: {article['meta_title']}\n"
-                 f"meta_description: {article['meta_description']}\nslug: {article['slug']}\n---\n\n")
-        title = article["title"].replace("<", "&lt;").replace(">", "&gt;")
-        html = (f"<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n"
-                f"<meta name=\"description\" content=\"{article['meta_description'].replace(chr(34), '&quot;')}\">\n"
-                f"</head>\n<body>\n{data['html']}</body>\n</html>\n")
+        files = export_files(Article(**data["article"]), data["markdown"], data["html"])
         try:
             await client.files_upload_v2(
                 channel=channel, thread_ts=thread_ts,
                 initial_comment=f"Version {data['version']} exportée : Markdown pour le CMS, HTML prêt à coller.",
-                file_uploads=[
-                    {"filename": "article.md", "content": front + data["markdown"], "title": "article.md"},
-                    {"filename": "article.html", "content": html, "title": "article.html"},
-                ])
+                file_uploads=[{"filename": name, "content": content, "title": name}
+                              for name, content in files.items()])
         except SlackApiError as exc:
             log.warning("files_upload_v2 failed: %s", slack_error(exc))
             await whisper(client, body, f"L’export a échoué ({slack_error(exc)}) : réessayez dans un instant.")

@@ -30,4 +30,4 @@ def register(app, svc: Services) -> None:
         elif outcome is Outcome.MISSING:
             await whisper(client, body, EXPIRED)
         else:
-            await whisper(client, body, "C’est reparti : la réécriture est relancée dans ce fil.")
+            await whisper(client, body, "C’est reparti : la demande est relancée dans ce fil.")

@@ -63,6 +63,7 @@ def register(app, svc: Services) -> None:
                         current = {}
                     current.setdefault("min_words", svc.settings.min_words)
                     current.setdefault("watch", channel in svc.settings.watch_channels)
+                    current["wordpress_available"] = svc.settings.wordpress
                     view = blocks.settings_modal(current, private_metadata=meta)
                 await client.views_open(trigger_id=command["trigger_id"], view=view)
             except SlackApiError as exc:

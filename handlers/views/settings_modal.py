@@ -1,4 +1,5 @@
-"""/seo-fr réglages: per-channel minimum words, credit line, house style and watch mode."""
+"""/seo-fr réglages: per-channel minimum words, credit line, house style, watch mode and the WordPress
+button."""
 from __future__ import annotations
 
 import blockkit as blocks
@@ -29,14 +30,20 @@ def register(app, svc: Services) -> None:
             return
         watch = any(o.get("value") == blocks.WATCH_OPTION
                     for o in field(view, blocks.WATCH_BLOCK, blocks.WATCH_ACTION).get("selected_options") or [])
+        wordpress_field = field(view, blocks.WORDPRESS_BLOCK, blocks.WORDPRESS_ACTION)
+        wordpress = any(o.get("value") == blocks.WORDPRESS_OPTION
+                        for o in wordpress_field.get("selected_options") or []) if wordpress_field else None
         await ack()
         user = body["user"]["id"]
         channel = metadata(view).get("channel")
         if not channel or not svc.settings.allowed(user, channel):
             return
         try:
+            if wordpress is None:  # the modal had no WordPress field: keep the channel's choice
+                wordpress = (await svc.state.channel_settings(channel)).get("wordpress", True) is not False
             await svc.state.save_channel_settings(channel, {"min_words": min_words, "credit": credit or None,
-                                                            "house_style": house_style or None, "watch": watch})
+                                                            "house_style": house_style or None, "watch": watch,
+                                                            "wordpress": wordpress})
         except queue_errors():
             await client.chat_postEphemeral(channel=channel, user=user, text=UNAVAILABLE)
             return
@@ -45,4 +52,5 @@ def register(app, svc: Services) -> None:
             text=(f"Réglages enregistrés pour <#{channel}> : {min_words} mots minimum"
                   f"{', crédit « ' + credit + ' »' if credit else ''}, "
                   f"{'consignes de la rédaction enregistrées' if house_style else 'sans consignes de la rédaction'}, "
-                  f"surveillance {'activée' if watch else 'désactivée'}."))
+                  f"surveillance {'activée' if watch else 'désactivée'}"
+                  f"{(', bouton WordPress ' + ('affiché' if wordpress else 'masqué')) if svc.settings.wordpress else ''}."))

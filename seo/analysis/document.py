@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 
@@ -79,8 +80,13 @@ def blocks_to_html(blocks: list[Block]) -> str:
 
 def _unquote(value: str) -> str:
     value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        value = value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:  # a YAML double-quoted scalar as our exports write it (JSON string syntax)
+            return json.loads(value)
+        except ValueError:
+            return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
     return value
 
 

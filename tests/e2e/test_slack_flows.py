@@ -6,6 +6,7 @@ import json
 import time
 
 
+from tests.exports import PageReader, front_matter
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_server import Error, Hang
 
@@ -132,7 +133,10 @@ def test_buttons_shorten_change_keyword_export_and_regenerate(bot, slack, channe
     assert names == {"article.md", "article.html"}
     md = next(f for f in files[-2:] if f["filename"] == "article.md")
     assert md["thread_ts"] == parent["ts"]
-    assert b"focus_keyword: sommet de Vilnius" in md["content"]
+    meta, _ = front_matter(md["content"].decode())
+    assert meta["focus_keyword"] == "sommet de Vilnius"
+    html = next(f for f in files[-2:] if f["filename"] == "article.html")
+    assert PageReader(html["content"].decode()).ld()["@type"] == "NewsArticle"
 
     # Régénérer on the old version 1 message acts on version 1 and yields version 4.
     body, headers = sr.block_actions("seo_regenerate", message=v1, slack=slack)

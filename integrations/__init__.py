@@ -1,0 +1,1 @@
+"""Integrations with other systems (WordPress), called by the worker; no Slack import."""
