@@ -176,6 +176,18 @@ class _OutageOneLiner(logging.Filter):
         return True
 
 
+class _NoLibraryDebug(logging.Filter):
+    """At DEBUG, slack-sdk and Bolt log request and response bodies (whole dispatches and articles) and
+    Socket Mode its connection URL (a credential); openai logs prompts, saq job arguments. Their DEBUG
+    records are dropped whatever LOG_LEVEL says (Bolt copies the root level onto its own loggers, so
+    a logger level would not hold); our own DEBUG records stay."""
+
+    PREFIXES = ("slack_sdk", "slack_bolt", "openai", "saq")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.INFO or not record.name.startswith(self.PREFIXES)
+
+
 def cli() -> int:
     load_dotenv()
     parser = argparse.ArgumentParser(description="Bot Slack de réécriture SEO en français")
@@ -185,6 +197,7 @@ def cli() -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(_OutageOneLiner())
+        handler.addFilter(_NoLibraryDebug())
     for noisy in ("httpx", "httpcore", "httpx2", "httpcore2", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return asyncio.run(main(args.role))
