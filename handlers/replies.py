@@ -12,6 +12,8 @@ UNAVAILABLE = ("Le service de réécriture est momentanément indisponible (file
 BUSY = ("Une réécriture est déjà en cours dans ce fil : attendez qu’elle se termine avant d’en "
         "demander une autre.")
 EXPIRED = "Cet article a expiré : collez à nouveau la dépêche pour une nouvelle réécriture."
+ELSEWHERE = ("Ce bouton ne correspond pas à un article de ce fil : rien n’a été fait. Utilisez les boutons "
+             "sous l’article lui-même.")
 
 
 def invite_hint(channel: str) -> str:

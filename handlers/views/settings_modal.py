@@ -26,8 +26,9 @@ def register(app, svc: Services) -> None:
                     for o in field(view, blocks.WATCH_BLOCK, blocks.WATCH_ACTION).get("selected_options") or [])
         await ack()
         user = body["user"]["id"]
-        channel = metadata(view).get("channel")
-        if not channel or not svc.settings.allowed(user, channel):
+        meta = metadata(view, svc.settings)
+        channel = meta.get("channel")
+        if not channel or meta.get("user") != user or not svc.settings.allowed(user, channel):
             return
         try:
             await svc.state.save_channel_settings(channel, {"min_words": min_words, "credit": credit or None,

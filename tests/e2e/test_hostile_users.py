@@ -193,3 +193,54 @@ def test_a_wish_written_before_a_dispatch_is_fenced_and_capped(bot, slack, llm, 
     thread, _ = start_article(bot, slack, channel, f"{wish}\n\n{dispatch(sample_text)}")
     fenced = _fenced(user_prompts(llm)[0], "souhait")
     assert len(fenced) == 1 and len(fenced[0]) <= 1_001 and fenced[0].startswith("Merci de rédiger")
+
+
+# --------------------------------------------------------------------------- buttons and modals
+
+
+def _whispered(slack, channel, user, text):
+    return slack.wait_for(lambda s: [e for e in s.ephemerals(channel) if e["user"] == user and text in e["text"]])
+
+
+def test_a_button_acts_only_on_the_article_of_the_thread_where_it_was_clicked(bot, slack, llm, channel, sample_text):
+    thread1, art1 = start_article(bot, slack, channel, dispatch(sample_text))
+    thread2, art2 = start_article(bot, slack, channel + "B", dispatch(sample_text))
+    value1 = next(e["value"] for b in art1["blocks"] if b["type"] == "actions" for e in b["elements"])
+    calls, files = llm.calls, len(slack.files)
+    # Article 1's value under article 2 (another channel), then article 1's message "clicked" from elsewhere.
+    forged = [sr.block_actions(a, value=value1, message=art2, user_id="U3", slack=slack)
+              for a in ("seo_export", "seo_regenerate", "seo_shorten", "seo_change_keyword")]
+    forged += [sr.block_actions("seo_export", message=art1, channel_id=channel + "B", user_id="U3", slack=slack)]
+    for req in forged:
+        assert sr.send(bot.url, *req)[0] == 200
+    slack.wait_for(lambda s: len([e for e in s.ephemerals() if e["user"] == "U3"
+                                  and "ne correspond pas" in e["text"]]) >= len(forged))
+    # The genuine click still works, and only it ran.
+    assert sr.send(bot.url, *sr.block_actions("seo_export", message=art1, user_id="U3", slack=slack))[0] == 200
+    slack.wait_for(lambda s: len(s.files) >= files + 2)
+    assert len(slack.files) == files + 2
+    assert llm.calls == calls
+    assert not [v for v in slack.views if v.get("callback_id") == "seo_keyword_modal" and "U3" in json.dumps(v)]
+
+
+def test_a_keyword_modal_with_altered_metadata_changes_nothing(bot, slack, llm, channel, sample_text):
+    thread1, art1 = start_article(bot, slack, channel, dispatch(sample_text))
+    thread2, art2 = start_article(bot, slack, channel + "B", dispatch(sample_text))
+    assert sr.send(bot.url, *sr.block_actions("seo_change_keyword", message=art2, user_id="U4", slack=slack))[0] == 200
+    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_keyword_modal"])[-1]
+    value1 = next(e["value"] for b in art1["blocks"] if b["type"] == "actions" for e in b["elements"])
+    mac, _, raw = view["private_metadata"].partition(".")
+    meta = json.loads(raw) if raw.startswith("{") else json.loads(view["private_metadata"])
+    meta.update(article_id=value1.rsplit(":", 1)[0], version=1, channel=channel, thread_ts=thread1)
+    for forged_meta in (json.dumps(meta), f"{mac}.{json.dumps(meta)}"):
+        forged = dict(view, private_metadata=forged_meta)
+        body, headers = sr.view_submission(forged, {"keyword": {"keyword_input": "Russie"}}, user_id="U4")
+        assert sr.send(bot.url, body, headers)[0] == 200
+    slack.wait_for(lambda s: len([c for c in s.calls("chat.postMessage") if c["args"].get("channel") == "U4"
+                                  and "ne correspond pas" in c["args"].get("text", "")]) >= 2)
+    assert len(article_messages(slack, channel, thread1)) == 1
+    # The genuine submission works.
+    body, headers = sr.view_submission(view, {"keyword": {"keyword_input": "Russie"}}, user_id="U4")
+    assert sr.send(bot.url, body, headers)[0] == 200
+    wait_articles(slack, channel + "B", thread2, 2)
+    assert len(article_messages(slack, channel, thread1)) == 1

@@ -119,3 +119,26 @@ def test_logs_hold_no_secret_nor_dispatch_and_redis_keys_are_namespaced_with_ttl
         if r.type(k) == "string":
             value = r.get(k) or ""
             assert not any(s in value for s in ("xoxb-", "sk-reliab", "test-signing-secret")), k
+
+
+def test_the_keyword_modal_submission_checks_the_allowlist_again(cluster, slack, llm, channel, sample_text):
+    """A modal opened while allowed, submitted after the allowlist changed: refused, nothing runs."""
+    bot = cluster(SEO_ALLOWED_USERS="UOK1")
+    bot.web()
+    bot.worker()
+    assert command(bot.url, slack, channel, dispatch_of(sample_text), user="UOK1")[0] == 200
+    thread = wait_parent(slack, channel)["ts"]
+    v1 = wait_articles(slack, channel, thread)[0]
+    assert sr.send(bot.url, *sr.block_actions("seo_change_keyword", message=v1, user_id="UOK1", slack=slack))[0] == 200
+    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_keyword_modal"])[-1]
+    port = bot.web_proc.port
+    bot.web_proc.stop()
+    bot.web_proc = None
+    bot.start("web", PORT=port, SEO_ALLOWED_USERS="UOK2")  # UOK1 is no longer allowed
+    calls = llm.calls
+    body, headers = sr.view_submission(view, {"keyword": {"keyword_input": "Russie"}}, user_id="UOK1")
+    assert sr.send(bot.url, body, headers)[0] == 200
+    # Said instead of enqueueing: once it is said, nothing was enqueued.
+    assert slack.wait_for(lambda s: whispers(s, channel, "UOK1"))[-1]["text"] == NOT_ALLOWED
+    assert llm.calls == calls
+    assert versions_posted(slack, channel, thread) == {1: 1}
