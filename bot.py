@@ -110,13 +110,24 @@ async def run_web(app, settings, stop: asyncio.Event) -> None:
 
 
 async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
+    from jobs.fair import FairShare
     from jobs.publisher import Publisher
+    from jobs.quotas import Quotas
     from jobs.runner import JobRunner
     from seo.pipeline import Engine
 
     engine = Engine()
     runner = JobRunner(engine, state, Publisher(_web_client(settings), state), settings)
-    task = asyncio.create_task(queue.run_worker(runner, settings.worker_concurrency))
+    quotas = Quotas(state.kv, settings)
+
+    async def finished(spec) -> None:
+        await quotas.release(spec.id, user=spec.user, channel=spec.channel)
+
+    # Runs `worker_concurrency` jobs at once, in fair turns between channels; takes up to one channel's
+    # in-flight quota more from the queue, so one channel's burst cannot keep others' jobs queued.
+    handler = FairShare(runner, settings.worker_concurrency, on_finished=finished)
+    slots = settings.worker_concurrency + max(settings.max_jobs_per_channel, 1)
+    task = asyncio.create_task(queue.run_worker(handler, slots))
     log.info("Worker prêt (%d travaux simultanés)", settings.worker_concurrency)
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)

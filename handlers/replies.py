@@ -16,6 +16,22 @@ ELSEWHERE = ("Ce bouton ne correspond pas à un article de ce fil : rien n’a �
              "sous l’article lui-même.")
 
 
+def quota_text(outcome, settings) -> str:
+    """The answer to a request refused by a quota (jobs.submit.Outcome.QUOTA_* / RATE_*)."""
+    value = getattr(outcome, "value", outcome)
+    if value == "quota_user":
+        return (f"Trop de demandes en cours : vous avez déjà {settings.max_jobs_per_user} réécritures en "
+                "attente ou en cours. Attendez qu’une se termine, puis relancez : rien n’a été lancé.")
+    if value == "quota_channel":
+        return (f"Trop de demandes en cours dans ce canal ({settings.max_jobs_per_channel} réécritures en "
+                "attente ou en cours). Attendez qu’une se termine, puis relancez : rien n’a été lancé.")
+    if value == "rate_user":
+        return (f"Trop de demandes en une minute : {settings.max_jobs_per_user_per_minute} au plus par "
+                "personne. Réessayez dans un instant : rien n’a été lancé.")
+    return (f"Trop de demandes en une minute dans ce canal : {settings.max_jobs_per_channel_per_minute} "
+            "au plus. Réessayez dans un instant : rien n’a été lancé.")
+
+
 def invite_hint(channel: str) -> str:
     return (f"Je ne suis pas membre de <#{channel}> : invitez-moi avec `/invite @SEO FR` "
             "(ou depuis les détails du canal, onglet Intégrations), puis relancez la commande.")

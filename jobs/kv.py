@@ -22,6 +22,9 @@ class KV(Protocol):
     async def incr(self, key: str, ttl: float) -> int: ...
     async def push_recent(self, key: str, value: str, keep: int, ttl: float) -> None: ...
     async def recent(self, key: str, count: int) -> list[str]: ...
+    async def admit(self, sets: list[tuple[str, int, float]], member: str, now: float, *,
+                    dry_run: bool = False) -> int: ...
+    async def release(self, keys: list[str], member: str) -> None: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -32,6 +35,27 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end
+"""
+
+# Expiring sets with a size limit (quotas): members expire at their score. Returns 0 when `member` is
+# admitted to every set (already in one counts as admitted there), else the 1-based index of the first
+# full set, and then adds it nowhere.
+_ADMIT = """
+local now, member, dry = tonumber(ARGV[1]), ARGV[2], ARGV[3] == '1'
+for i = 1, #KEYS do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+  local limit = tonumber(ARGV[2 + 2 * i])
+  if limit > 0 and not redis.call('ZSCORE', KEYS[i], member) and redis.call('ZCARD', KEYS[i]) >= limit then
+    return i
+  end
+end
+if dry then return 0 end
+for i = 1, #KEYS do
+  local ttl = tonumber(ARGV[3 + 2 * i])
+  redis.call('ZADD', KEYS[i], now + ttl, member)
+  redis.call('PEXPIRE', KEYS[i], math.ceil(ttl * 1000))
+end
+return 0
 """
 
 
@@ -50,6 +74,7 @@ class RedisKV:
         )
         self._delete_if = self.redis.register_script(_DELETE_IF)
         self._extend_if = self.redis.register_script(_EXTEND_IF)
+        self._admit = self.redis.register_script(_ADMIT)
 
     async def get(self, key):
         return await self.redis.get(PREFIX + key)
@@ -80,6 +105,18 @@ class RedisKV:
 
     async def recent(self, key, count):
         return await self.redis.lrange(PREFIX + key, 0, count - 1)
+
+    async def admit(self, sets, member, now, *, dry_run=False):
+        args = [now, member, "1" if dry_run else "0"]
+        for _, limit, ttl in sets:
+            args += [int(limit), ttl]
+        return int(await self._admit(keys=[PREFIX + k for k, _, _ in sets], args=args))
+
+    async def release(self, keys, member):
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.zrem(PREFIX + key, member)
+            await pipe.execute()
 
     async def ping(self):
         await self.redis.ping()
@@ -144,6 +181,27 @@ class MemoryKV:
 
     async def recent(self, key, count):
         return list(self._live(key) or [])[:count]
+
+    async def admit(self, sets, member, now, *, dry_run=False):
+        async with self._lock:
+            live = []
+            for i, (key, limit, _) in enumerate(sets, 1):
+                members = {m: t for m, t in (self._live(key) or {}).items() if t > now}
+                if limit > 0 and member not in members and len(members) >= limit:
+                    return i
+                live.append(members)
+            if dry_run:
+                return 0
+            for (key, _, ttl), members in zip(sets, live):
+                members[member] = now + ttl
+                self._data[key] = (members, time.monotonic() + ttl)
+            return 0
+
+    async def release(self, keys, member):
+        for key in keys:
+            members = self._live(key)
+            if isinstance(members, dict):
+                members.pop(member, None)
 
     async def ping(self):
         return None

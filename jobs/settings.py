@@ -29,6 +29,11 @@ class BotSettings:
     retention_days: int = 30
     worker_concurrency: int = 100
     job_timeout: int = 900
+    max_jobs_per_user: int = 5
+    max_jobs_per_channel: int = 20
+    max_jobs_per_user_per_minute: int = 10
+    max_jobs_per_channel_per_minute: int = 40
+    max_versions_per_article: int = 30
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -46,6 +51,11 @@ class BotSettings:
             retention_days=_int("SEO_RETENTION_DAYS", 30),
             worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 100),
             job_timeout=_int("SEO_JOB_TIMEOUT", 900),
+            max_jobs_per_user=_int("SEO_MAX_JOBS_PER_USER", 5),
+            max_jobs_per_channel=_int("SEO_MAX_JOBS_PER_CHANNEL", 20),
+            max_jobs_per_user_per_minute=_int("SEO_MAX_JOBS_PER_USER_PER_MINUTE", 10),
+            max_jobs_per_channel_per_minute=_int("SEO_MAX_JOBS_PER_CHANNEL_PER_MINUTE", 40),
+            max_versions_per_article=_int("SEO_MAX_VERSIONS_PER_ARTICLE", 30),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

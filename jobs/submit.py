@@ -9,6 +9,7 @@ import logging
 from enum import Enum
 
 from .queue import JobQueue
+from .quotas import Limit, Quotas
 from .settings import BotSettings
 from .spec import JobSpec
 from .state import State
@@ -21,6 +22,19 @@ class Outcome(str, Enum):
     BUSY = "busy"  # a job already runs on this thread
     DUPLICATE = "duplicate"  # the same Slack delivery was already handled
     MISSING = "missing"  # the article or version expired
+    # A quota is reached (jobs in flight, or started in the last minute): nothing enqueued.
+    QUOTA_USER = "quota_user"
+    QUOTA_CHANNEL = "quota_channel"
+    RATE_USER = "rate_user"
+    RATE_CHANNEL = "rate_channel"
+
+    @property
+    def over_quota(self) -> bool:
+        return self in _QUOTA_OUTCOMES.values()
+
+
+_QUOTA_OUTCOMES = {Limit.USER: Outcome.QUOTA_USER, Limit.CHANNEL: Outcome.QUOTA_CHANNEL,
+                   Limit.USER_RATE: Outcome.RATE_USER, Limit.CHANNEL_RATE: Outcome.RATE_CHANNEL}
 
 
 def job_id_for(delivery_key: str) -> str:
@@ -33,12 +47,26 @@ class Submitter:
         self.state = state
         self.queue = queue
         self.settings = settings
+        self.quotas = Quotas(state.kv, settings)
+
+    async def over_quota(self, *, delivery_key: str, user: str, channel: str) -> Outcome | None:
+        """Would this request be refused by a quota? (Checked before anything is posted.)"""
+        full = await self.quotas.admit(job_id_for(delivery_key), user=user, channel=channel, dry_run=True)
+        return _QUOTA_OUTCOMES[full] if full else None
 
     async def _enqueue(self, spec: JobSpec) -> Outcome:
         if not await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout):
             return Outcome.BUSY
         try:
-            queued = await self.queue.enqueue(spec)
+            full = await self.quotas.admit(spec.id, user=spec.user, channel=spec.channel)
+            if full:
+                await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+                return _QUOTA_OUTCOMES[full]
+            try:
+                queued = await self.queue.enqueue(spec)
+            except BaseException:
+                await self.quotas.release(spec.id, user=spec.user, channel=spec.channel)
+                raise
         except BaseException:
             await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
             raise

@@ -10,7 +10,7 @@ from jobs.publisher import slack_error
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors, quota_text
 from ..services import Services
 from ..views.common import seal
 from .common import allowed_click, article_here, delivery_key, parse_value, whisper
@@ -98,6 +98,8 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
         return
     if outcome is Outcome.BUSY:
         await whisper(client, body, BUSY)
+    elif outcome.over_quota:
+        await whisper(client, body, quota_text(outcome, svc.settings))
     elif outcome is Outcome.MISSING:
         await whisper(client, body, EXPIRED)
     elif outcome is Outcome.STARTED and kind in STARTED:

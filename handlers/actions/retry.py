@@ -6,7 +6,7 @@ from jobs.submit import Outcome
 
 from jobs.spec import JobSpec
 
-from ..replies import BUSY, ELSEWHERE, EXPIRED, UNAVAILABLE, queue_errors
+from ..replies import BUSY, ELSEWHERE, EXPIRED, UNAVAILABLE, queue_errors, quota_text
 from ..services import Services
 from .common import allowed_click, delivery_key, whisper
 
@@ -35,6 +35,8 @@ def register(app, svc: Services) -> None:
             return
         if outcome is Outcome.BUSY:
             await whisper(client, body, BUSY)
+        elif outcome.over_quota:
+            await whisper(client, body, quota_text(outcome, svc.settings))
         elif outcome is Outcome.MISSING:
             await whisper(client, body, EXPIRED)
         else:

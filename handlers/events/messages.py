@@ -19,6 +19,7 @@ from ..replies import (
     NOT_ALLOWED,
     UNAVAILABLE,
     queue_errors,
+    quota_text,
     text_from_slack,
 )
 from ..services import Services
@@ -149,7 +150,9 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
 
     started = await start_rewrite(client, svc, delivery_key=delivery_key, channel=channel, user=user,
                                   source=text, thread_ts=ts)
-    if not started.ok:
+    if not started.ok and started.private:
+        await _whisper(client, channel, user, ts, started.message)
+    elif not started.ok:
         await _say(client, channel, ts, started.message)
 
 
@@ -164,5 +167,7 @@ async def _revise(client, svc: Services, channel, thread_ts, article_id, user, t
         return
     if outcome is Outcome.BUSY:
         await _say(client, channel, thread_ts, BUSY)
+    elif outcome.over_quota:
+        await _whisper(client, channel, user, thread_ts, quota_text(outcome, svc.settings))
     elif outcome is Outcome.MISSING:
         await _say(client, channel, thread_ts, EXPIRED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..replies import BUSY, ELSEWHERE, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors
+from ..replies import BUSY, ELSEWHERE, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors, quota_text
 from ..services import Services
 from .common import field, metadata, text_value
 
@@ -43,9 +43,10 @@ def register(app, svc: Services) -> None:
         except queue_errors():
             await client.chat_postMessage(channel=user, text=UNAVAILABLE)
             return
-        if outcome in (Outcome.BUSY, Outcome.MISSING):
+        if outcome in (Outcome.BUSY, Outcome.MISSING) or outcome.over_quota:
             rec = await svc.state.article(meta.get("article_id", ""))
-            text = BUSY if outcome is Outcome.BUSY else EXPIRED
+            text = BUSY if outcome is Outcome.BUSY else EXPIRED if outcome is Outcome.MISSING else \
+                quota_text(outcome, svc.settings)
             if rec:
                 await client.chat_postEphemeral(channel=rec.channel, user=user, thread_ts=rec.thread_ts, text=text)
             else:
