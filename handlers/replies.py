@@ -25,6 +25,9 @@ def quota_text(outcome, settings) -> str:
     if value == "quota_channel":
         return (f"Trop de demandes en cours dans ce canal ({settings.max_jobs_per_channel} réécritures en "
                 "attente ou en cours). Attendez qu’une se termine, puis relancez : rien n’a été lancé.")
+    if value == "quota_versions":
+        return (f"Cet article compte déjà {settings.max_versions_per_article} versions, le maximum : collez "
+                "à nouveau la dépêche pour repartir d’une nouvelle réécriture. Rien n’a été lancé.")
     if value == "rate_user":
         return (f"Trop de demandes en une minute : {settings.max_jobs_per_user_per_minute} au plus par "
                 "personne. Réessayez dans un instant : rien n’a été lancé.")

@@ -128,16 +128,33 @@ class RedisKV:
 class MemoryKV:
     """In-process stand-in when REDIS_URL is unset: nothing survives a restart."""
 
-    def __init__(self) -> None:
+    SWEEP_EVERY = 60.0  # seconds between sweeps of expired keys
+
+    def __init__(self, clock=time.monotonic) -> None:
         self._data: dict[str, tuple[object, float]] = {}
         self._lock = asyncio.Lock()
+        self._clock = clock
+        self._next_sweep = clock() + self.SWEEP_EVERY
+
+    def _sweep(self) -> None:
+        """Expired keys are dropped when read, and here, on writes, once a minute: keys never read
+        again (dedupe marks, finished jobs' records) would otherwise stay until the process ends."""
+        now = self._clock()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.SWEEP_EVERY
+        for key in [k for k, (_, expires) in self._data.items() if expires < now]:
+            del self._data[key]
+
+    def __len__(self) -> int:
+        return len(self._data)
 
     def _live(self, key):
         item = self._data.get(key)
         if item is None:
             return None
         value, expires = item
-        if expires < time.monotonic():
+        if expires < self._clock():
             del self._data[key]
             return None
         return value
@@ -147,13 +164,15 @@ class MemoryKV:
         return value if isinstance(value, str) or value is None else None
 
     async def set(self, key, value, ttl):
-        self._data[key] = (value, time.monotonic() + ttl)
+        self._sweep()
+        self._data[key] = (value, self._clock() + ttl)
 
     async def set_nx(self, key, value, ttl):
+        self._sweep()
         async with self._lock:
             if self._live(key) is not None:
                 return False
-            self._data[key] = (value, time.monotonic() + ttl)
+            self._data[key] = (value, self._clock() + ttl)
             return True
 
     async def delete(self, key, *, if_value=None):
@@ -165,19 +184,19 @@ class MemoryKV:
     async def extend(self, key, value, ttl):
         if self._live(key) != value:
             return False
-        self._data[key] = (value, time.monotonic() + ttl)
+        self._data[key] = (value, self._clock() + ttl)
         return True
 
     async def incr(self, key, ttl):
         async with self._lock:
             value = int(self._live(key) or 0) + 1
-            self._data[key] = (str(value), time.monotonic() + ttl)
+            self._data[key] = (str(value), self._clock() + ttl)
             return value
 
     async def push_recent(self, key, value, keep, ttl):
         items = list(self._live(key) or [])
         items.insert(0, value)
-        self._data[key] = (items[:keep], time.monotonic() + ttl)
+        self._data[key] = (items[:keep], self._clock() + ttl)
 
     async def recent(self, key, count):
         return list(self._live(key) or [])[:count]
@@ -194,7 +213,7 @@ class MemoryKV:
                 return 0
             for (key, _, ttl), members in zip(sets, live):
                 members[member] = now + ttl
-                self._data[key] = (members, time.monotonic() + ttl)
+                self._data[key] = (members, self._clock() + ttl)
             return 0
 
     async def release(self, keys, member):

@@ -27,10 +27,11 @@ class Outcome(str, Enum):
     QUOTA_CHANNEL = "quota_channel"
     RATE_USER = "rate_user"
     RATE_CHANNEL = "rate_channel"
+    QUOTA_VERSIONS = "quota_versions"  # the article has SEO_MAX_VERSIONS_PER_ARTICLE versions
 
     @property
     def over_quota(self) -> bool:
-        return self in _QUOTA_OUTCOMES.values()
+        return self in _QUOTA_OUTCOMES.values() or self is Outcome.QUOTA_VERSIONS
 
 
 _QUOTA_OUTCOMES = {Limit.USER: Outcome.QUOTA_USER, Limit.CHANNEL: Outcome.QUOTA_CHANNEL,
@@ -86,11 +87,14 @@ class Submitter:
         rec = await self.state.article(article_id)
         if rec is None:
             return Outcome.MISSING
+        latest = await self.state.latest_version(article_id)
         if base_version is None:
-            latest = await self.state.version(article_id)
             if latest is None:
                 return Outcome.MISSING
-            base_version = latest["version"]
+            base_version = latest
+        cap = self.settings.max_versions_per_article
+        if cap and (latest or 0) >= cap:
+            return Outcome.QUOTA_VERSIONS
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword)

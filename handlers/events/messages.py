@@ -108,7 +108,10 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if article_id is None:
                 return  # a conversation that is not ours
             if not svc.settings.allowed(user, channel):
-                await _say(client, channel, thread_ts, NOT_ALLOWED)
+                # Said once, to that person only; thanks get no answer at all.
+                if text and not _is_small_talk(text) and \
+                        await svc.state.once(f"not_allowed:{channel}:{thread_ts}:{user}", 86_400):
+                    await _whisper(client, channel, user, thread_ts, NOT_ALLOWED)
                 return
             # A revision is what the person wrote, never an attached file's content.
             if not text or _is_small_talk(text):
@@ -166,7 +169,10 @@ async def _revise(client, svc: Services, channel, thread_ts, article_id, user, t
         await _say(client, channel, thread_ts, UNAVAILABLE)
         return
     if outcome is Outcome.BUSY:
-        await _say(client, channel, thread_ts, BUSY)
+        # Once per person and running job, to that person only: the thread stays readable.
+        job = await svc.state.thread_job(channel, thread_ts)
+        if await svc.state.once(f"busy:{channel}:{thread_ts}:{user}:{job}", svc.settings.job_timeout):
+            await _whisper(client, channel, user, thread_ts, BUSY)
     elif outcome.over_quota:
         await _whisper(client, channel, user, thread_ts, quota_text(outcome, svc.settings))
     elif outcome is Outcome.MISSING:

@@ -73,8 +73,11 @@ def test_allowlists_hold_for_commands_events_and_buttons(cluster, slack, llm, ch
     reply = slack.add_message(channel, "plus court", user="UBAD", thread_ts=thread)
     sr.send(bot.url, *sr.event_callback(sr.message_event("plus court", channel=channel, user="UBAD",
                                                          ts=reply["ts"], thread_ts=thread)))
-    for ch, ts in ((dm, msg["ts"]), (other, msg2["ts"]), (channel, thread)):
+    for ch, ts in ((dm, msg["ts"]), (other, msg2["ts"])):
         slack.wait_for(lambda s: [m for m in s.messages(ch, ts, include_parent=False) if NOT_ALLOWED in m["text"]])
+    # In an article's thread, the refusal is for that person only.
+    slack.wait_for(lambda s: len(whispers(s, channel, "UBAD")) >= len(eph) + 1)
+    assert whispers(slack, channel, "UBAD")[-1]["text"] == NOT_ALLOWED
     time.sleep(1.0)
     assert llm.calls == calls  # nothing ran for anyone outside the lists
     assert versions_posted(slack, channel, thread) == {1: 1}
