@@ -126,7 +126,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     # Runs `worker_concurrency` jobs at once, in fair turns between channels; takes up to one channel's
     # in-flight quota more from the queue, so one channel's burst cannot keep others' jobs queued.
     handler = FairShare(runner, settings.worker_concurrency, on_finished=finished)
-    slots = settings.worker_concurrency + max(settings.max_jobs_per_channel, 1)
+    slots = settings.worker_concurrency + (settings.max_jobs_per_channel or settings.worker_concurrency)
     task = asyncio.create_task(queue.run_worker(handler, slots))
     log.info("Worker prêt (%d travaux simultanés)", settings.worker_concurrency)
     waiter = asyncio.create_task(stop.wait())
