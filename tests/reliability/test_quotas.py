@@ -87,3 +87,25 @@ def test_a_burst_in_one_channel_does_not_hold_up_another_channel(cluster, slack,
     assert len(done) <= 2, f"the quiet channel waited for {len(done)} of the burst's 5 jobs"
     for p in parents(slack, burst):  # and the burst is not lost
         wait_articles(slack, burst, p["ts"], timeout=90)
+
+
+def test_a_flood_of_dms_is_answered_privately_and_enqueues_nothing_more(cluster, slack, llm, channel, sample_text,
+                                                                        redis_server):
+    from tests.fakes import slack_requests as sr
+
+    bot = cluster(SEO_MAX_JOBS_PER_USER=1)
+    bot.web()  # no worker: the first job stays in flight
+    dm = "D" + channel[1:]
+    slack.set_channel(dm, is_im=True)
+    sent = []
+    for i in range(4):
+        msg = slack.add_message(dm, dispatch_of(sample_text), user="UDM")
+        sent.append(msg["ts"])
+        event = sr.message_event(msg["text"], channel=dm, user="UDM", ts=msg["ts"], channel_type="im")
+        assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
+        if i == 0:
+            _admitted(slack, redis_server, "run:user:UDM", 1)
+    slack.wait_for(lambda s: len(_refusals(s, dm, "UDM")) >= 3)
+    # One job's status in the first message's thread; the others got a private answer, nothing public.
+    assert [ts for ts in sent if slack.messages(dm, ts, include_parent=False)] == [sent[0]]
+    assert redis_client(redis_server).zcard("seo:quota:run:user:UDM") == 1
