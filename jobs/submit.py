@@ -55,8 +55,20 @@ class Submitter:
         full = await self.quotas.admit(job_id_for(delivery_key), user=user, channel=channel, dry_run=True)
         return _QUOTA_OUTCOMES[full] if full else None
 
+    async def _lock(self, spec: JobSpec) -> bool:
+        ttl = self.settings.job_timeout
+        if await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, ttl):
+            return True
+        # The holder may be a job whose article is already out, between its post and its unlock: a
+        # click on an article already shown is not "busy".
+        holder = await self.state.thread_job(spec.channel, spec.thread_ts)
+        if holder and await self.state.job_get(holder, "done"):
+            await self.state.unlock_thread(spec.channel, spec.thread_ts, holder)
+            return await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, ttl)
+        return False
+
     async def _enqueue(self, spec: JobSpec) -> Outcome:
-        if not await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout):
+        if not await self._lock(spec):
             return Outcome.BUSY
         try:
             full = await self.quotas.admit(spec.id, user=spec.user, channel=spec.channel)
