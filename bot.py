@@ -116,8 +116,10 @@ async def run_web(app, settings, stop: asyncio.Event, health) -> None:
 
 
 async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
+    from jobs.fair import FairShare
     from jobs.publisher import Publisher
     from integrations.wordpress import WordPressSettings
+    from jobs.quotas import Quotas
     from jobs.runner import JobRunner
     from jobs.wordpress import WordPressJob
     from ops.jobs import InstrumentedRunner
@@ -132,7 +134,16 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     runner = JobRunner(engine, state, publisher, settings, wordpress)
     # Log context, job metrics and usage around each job (the runner itself is untouched).
     runner = InstrumentedRunner(runner, state, UsageStore(state.kv, settings.retention_days), metrics())
-    task = asyncio.create_task(queue.run_worker(runner, settings.worker_concurrency))
+    quotas = Quotas(state.kv, settings)
+
+    async def finished(spec) -> None:
+        await quotas.release(spec.id, user=spec.user, channel=spec.channel)
+
+    # Runs `worker_concurrency` jobs at once, in fair turns between channels; takes up to one channel's
+    # in-flight quota more from the queue, so one channel's burst cannot keep others' jobs queued.
+    handler = FairShare(runner, settings.worker_concurrency, on_finished=finished)
+    slots = settings.worker_concurrency + (settings.max_jobs_per_channel or settings.worker_concurrency)
+    task = asyncio.create_task(queue.run_worker(handler, slots))
     log.info("Worker prêt (%d travaux simultanés)", settings.worker_concurrency)
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)

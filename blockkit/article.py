@@ -23,7 +23,6 @@ from .base import (
     _user_mention,
     blocks_size,
     neutralize_markdown,
-    shorten,
 )
 from .ids import (
     _ATOM_LIMIT,
@@ -57,8 +56,8 @@ def article_button_value(article_id: str, version: int) -> str:
 
 def _article_head(article: dict, report: dict, *, version: int, requested_by: str | None) -> list[dict]:
     title = _plain(article.get("title")) or "Article sans titre"
-    blocks = [_header(shorten(title, HEADER_TEXT_MAX))]
-    if len(title) > HEADER_TEXT_MAX:
+    blocks = [_header(title)]
+    if len(neutralize_markdown(title)) > HEADER_TEXT_MAX:
         # The header is shortened: the full title opens the body.
         blocks.append(_section(f"*{_escaped_fit(title, SECTION_TEXT_MAX - 2)}*"))
     seo = report.get("seo") or {}

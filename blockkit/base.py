@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from .ids import BUTTON_VALUE_MAX
+from .ids import BUTTON_VALUE_MAX, HEADER_TEXT_MAX
 from .split import _SENTENCE_END
 
 NBSP = "\u00a0"
@@ -103,9 +103,20 @@ def _context(*texts: str) -> dict:
     return ContextBlock(elements=[MarkdownTextObject(text=t) for t in texts]).to_dict()
 
 
+def header_text(text: str) -> str:
+    """`text` neutralised, then fitted to a header's 150 characters (neutralising adds characters:
+    fitting first made Block Kit refuse the message)."""
+    limit = raw_limit = HEADER_TEXT_MAX
+    while True:
+        out = neutralize_markdown(shorten(text, raw_limit))
+        if len(out) <= limit or raw_limit <= 1:
+            return out[:limit]
+        raw_limit -= max(len(out) - limit, 1)
+
+
 def _header(text: str) -> dict:
     # plain_text is not parsed for mentions; neutralised anyway, invisibly.
-    return HeaderBlock(text=PlainTextObject(text=neutralize_markdown(text), emoji=True)).to_dict()
+    return HeaderBlock(text=PlainTextObject(text=header_text(text), emoji=True)).to_dict()
 
 
 def _markdown(text: str) -> dict:

@@ -12,6 +12,27 @@ UNAVAILABLE = ("Le service de réécriture est momentanément indisponible (file
 BUSY = ("Une réécriture est déjà en cours dans ce fil : attendez qu’elle se termine avant d’en "
         "demander une autre.")
 EXPIRED = "Cet article a expiré : collez à nouveau la dépêche pour une nouvelle réécriture."
+ELSEWHERE = ("Ce bouton ne correspond pas à un article de ce fil : rien n’a été fait. Utilisez les boutons "
+             "sous l’article lui-même.")
+
+
+def quota_text(outcome, settings) -> str:
+    """The answer to a request refused by a quota (jobs.submit.Outcome.QUOTA_* / RATE_*)."""
+    value = getattr(outcome, "value", outcome)
+    if value == "quota_user":
+        return (f"Trop de demandes en cours : vous avez déjà {settings.max_jobs_per_user} réécritures en "
+                "attente ou en cours. Attendez qu’une se termine, puis relancez : rien n’a été lancé.")
+    if value == "quota_channel":
+        return (f"Trop de demandes en cours dans ce canal ({settings.max_jobs_per_channel} réécritures en "
+                "attente ou en cours). Attendez qu’une se termine, puis relancez : rien n’a été lancé.")
+    if value == "quota_versions":
+        return (f"Cet article compte déjà {settings.max_versions_per_article} versions, le maximum : collez "
+                "à nouveau la dépêche pour repartir d’une nouvelle réécriture. Rien n’a été lancé.")
+    if value == "rate_user":
+        return (f"Trop de demandes en une minute : {settings.max_jobs_per_user_per_minute} au plus par "
+                "personne. Réessayez dans un instant : rien n’a été lancé.")
+    return (f"Trop de demandes en une minute dans ce canal : {settings.max_jobs_per_channel_per_minute} "
+            "au plus. Réessayez dans un instant : rien n’a été lancé.")
 
 
 def invite_hint(channel: str) -> str:

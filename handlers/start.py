@@ -14,7 +14,7 @@ from seo.cleaning import clean
 from seo.errors import InputError
 
 from .pacing import after_acks
-from .replies import BUSY, UNAVAILABLE, invite_hint, queue_errors
+from .replies import BUSY, UNAVAILABLE, invite_hint, queue_errors, quota_text
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 class Started:
     ok: bool
     message: str | None = None  # French text for the user when not ok
+    private: bool = False  # the message is for the requester only (ephemeral where Slack allows)
 
 
 async def _post_parent(client: AsyncWebClient, channel: str, user: str, source: str) -> str | None:
@@ -49,6 +50,10 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
     except InputError as exc:
         return Started(False, str(exc))
     try:
+        # Over a quota: said to the requester alone, before anything is posted or enqueued.
+        refused = await svc.submitter.over_quota(delivery_key=delivery_key, user=user, channel=channel)
+        if refused:
+            return Started(False, quota_text(refused, svc.settings), private=True)
         if not await svc.state.first_delivery(delivery_key):
             return Started(True)
     except queue_errors():
@@ -75,6 +80,8 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
         return Started(False, UNAVAILABLE)
     if outcome is Outcome.BUSY:
         await _safe_update(client, channel, status["ts"], BUSY)
+    elif outcome.over_quota:  # a quota filled since the check above
+        await _safe_update(client, channel, status["ts"], quota_text(outcome, svc.settings))
     return Started(True)
 
 

@@ -24,6 +24,9 @@ class KV(Protocol):
     async def recent(self, key: str, count: int) -> list[str]: ...
     async def add_counts(self, key: str, counts: dict[str, int], ttl: float) -> None: ...
     async def counts(self, key: str) -> dict[str, int]: ...
+    async def admit(self, sets: list[tuple[str, int, float]], member: str, now: float, *,
+                    dry_run: bool = False) -> int: ...
+    async def release(self, keys: list[str], member: str) -> None: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -34,6 +37,27 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end
+"""
+
+# Expiring sets with a size limit (quotas): members expire at their score. Returns 0 when `member` is
+# admitted to every set (already in one counts as admitted there), else the 1-based index of the first
+# full set, and then adds it nowhere.
+_ADMIT = """
+local now, member, dry = tonumber(ARGV[1]), ARGV[2], ARGV[3] == '1'
+for i = 1, #KEYS do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+  local limit = tonumber(ARGV[2 + 2 * i])
+  if limit > 0 and not redis.call('ZSCORE', KEYS[i], member) and redis.call('ZCARD', KEYS[i]) >= limit then
+    return i
+  end
+end
+if dry then return 0 end
+for i = 1, #KEYS do
+  local ttl = tonumber(ARGV[3 + 2 * i])
+  redis.call('ZADD', KEYS[i], now + ttl, member)
+  redis.call('PEXPIRE', KEYS[i], math.ceil(ttl * 1000))
+end
+return 0
 """
 
 
@@ -52,6 +76,7 @@ class RedisKV:
         )
         self._delete_if = self.redis.register_script(_DELETE_IF)
         self._extend_if = self.redis.register_script(_EXTEND_IF)
+        self._admit = self.redis.register_script(_ADMIT)
 
     async def get(self, key):
         return await self.redis.get(PREFIX + key)
@@ -92,6 +117,18 @@ class RedisKV:
     async def counts(self, key):
         return {k: int(v) for k, v in (await self.redis.hgetall(PREFIX + key)).items()}
 
+    async def admit(self, sets, member, now, *, dry_run=False):
+        args = [now, member, "1" if dry_run else "0"]
+        for _, limit, ttl in sets:
+            args += [int(limit), ttl]
+        return int(await self._admit(keys=[PREFIX + k for k, _, _ in sets], args=args))
+
+    async def release(self, keys, member):
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.zrem(PREFIX + key, member)
+            await pipe.execute()
+
     async def ping(self):
         await self.redis.ping()
 
@@ -102,16 +139,33 @@ class RedisKV:
 class MemoryKV:
     """In-process stand-in when REDIS_URL is unset: nothing survives a restart."""
 
-    def __init__(self) -> None:
+    SWEEP_EVERY = 60.0  # seconds between sweeps of expired keys
+
+    def __init__(self, clock=time.monotonic) -> None:
         self._data: dict[str, tuple[object, float]] = {}
         self._lock = asyncio.Lock()
+        self._clock = clock
+        self._next_sweep = clock() + self.SWEEP_EVERY
+
+    def _sweep(self) -> None:
+        """Expired keys are dropped when read, and here, on writes, once a minute: keys never read
+        again (dedupe marks, finished jobs' records) would otherwise stay until the process ends."""
+        now = self._clock()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.SWEEP_EVERY
+        for key in [k for k, (_, expires) in self._data.items() if expires < now]:
+            del self._data[key]
+
+    def __len__(self) -> int:
+        return len(self._data)
 
     def _live(self, key):
         item = self._data.get(key)
         if item is None:
             return None
         value, expires = item
-        if expires < time.monotonic():
+        if expires < self._clock():
             del self._data[key]
             return None
         return value
@@ -121,13 +175,15 @@ class MemoryKV:
         return value if isinstance(value, str) or value is None else None
 
     async def set(self, key, value, ttl):
-        self._data[key] = (value, time.monotonic() + ttl)
+        self._sweep()
+        self._data[key] = (value, self._clock() + ttl)
 
     async def set_nx(self, key, value, ttl):
+        self._sweep()
         async with self._lock:
             if self._live(key) is not None:
                 return False
-            self._data[key] = (value, time.monotonic() + ttl)
+            self._data[key] = (value, self._clock() + ttl)
             return True
 
     async def delete(self, key, *, if_value=None):
@@ -139,19 +195,19 @@ class MemoryKV:
     async def extend(self, key, value, ttl):
         if self._live(key) != value:
             return False
-        self._data[key] = (value, time.monotonic() + ttl)
+        self._data[key] = (value, self._clock() + ttl)
         return True
 
     async def incr(self, key, ttl):
         async with self._lock:
             value = int(self._live(key) or 0) + 1
-            self._data[key] = (str(value), time.monotonic() + ttl)
+            self._data[key] = (str(value), self._clock() + ttl)
             return value
 
     async def push_recent(self, key, value, keep, ttl):
         items = list(self._live(key) or [])
         items.insert(0, value)
-        self._data[key] = (items[:keep], time.monotonic() + ttl)
+        self._data[key] = (items[:keep], self._clock() + ttl)
 
     async def recent(self, key, count):
         return list(self._live(key) or [])[:count]
@@ -166,6 +222,27 @@ class MemoryKV:
     async def counts(self, key):
         value = self._live(key)
         return dict(value) if isinstance(value, dict) else {}
+
+    async def admit(self, sets, member, now, *, dry_run=False):
+        async with self._lock:
+            live = []
+            for i, (key, limit, _) in enumerate(sets, 1):
+                members = {m: t for m, t in (self._live(key) or {}).items() if t > now}
+                if limit > 0 and member not in members and len(members) >= limit:
+                    return i
+                live.append(members)
+            if dry_run:
+                return 0
+            for (key, _, ttl), members in zip(sets, live):
+                members[member] = now + ttl
+                self._data[key] = (members, self._clock() + ttl)
+            return 0
+
+    async def release(self, keys, member):
+        for key in keys:
+            members = self._live(key)
+            if isinstance(members, dict):
+                members.pop(member, None)
 
     async def ping(self):
         return None

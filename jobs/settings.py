@@ -31,6 +31,11 @@ class BotSettings:
     job_timeout: int = 900
     health_port: int | None = None  # /healthz, /readyz, /metrics of a worker or Socket Mode process
     wordpress: bool = False  # WORDPRESS_URL, _USER and _APP_PASSWORD all set: the WordPress button exists
+    max_jobs_per_user: int = 5
+    max_jobs_per_channel: int = 20
+    max_jobs_per_user_per_minute: int = 10
+    max_jobs_per_channel_per_minute: int = 40
+    max_versions_per_article: int = 30
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -51,6 +56,11 @@ class BotSettings:
             health_port=_int("HEALTH_PORT", 0) or None,
             wordpress=all(os.environ.get(k, "").strip() for k in
                           ("WORDPRESS_URL", "WORDPRESS_USER", "WORDPRESS_APP_PASSWORD")),
+            max_jobs_per_user=_int("SEO_MAX_JOBS_PER_USER", 5),
+            max_jobs_per_channel=_int("SEO_MAX_JOBS_PER_CHANNEL", 20),
+            max_jobs_per_user_per_minute=_int("SEO_MAX_JOBS_PER_USER_PER_MINUTE", 10),
+            max_jobs_per_channel_per_minute=_int("SEO_MAX_JOBS_PER_CHANNEL_PER_MINUTE", 40),
+            max_versions_per_article=_int("SEO_MAX_VERSIONS_PER_ARTICLE", 30),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

@@ -15,6 +15,8 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   recent:{user}                the user's last articles (App Home)
   wordpress:{aid}              the article's WordPress draft: post id, last version sent
   lock:wordpress:{aid}         a WordPress job is running for this article (value: job id)
+  once:{what}                  something already said once (a refusal, a "busy" answer)
+  quota:run|rate:user|channel:{id}  quota sets (jobs/quotas.py)
 """
 from __future__ import annotations
 
@@ -92,6 +94,18 @@ class State:
         if not latest or int(latest) < version:
             await self.kv.set(f"article:{article_id}:latest", str(version), self.retention)
         return data
+
+    async def latest_version(self, article_id: str) -> int | None:
+        latest = await self.kv.get(f"article:{article_id}:latest")
+        return int(latest) if latest else None
+
+    async def thread_job(self, channel: str, thread_ts: str) -> str | None:
+        """The id of the job holding the thread's lock, if any."""
+        return await self.kv.get(f"lock:thread:{channel}:{thread_ts}")
+
+    async def once(self, key: str, ttl: float) -> bool:
+        """True the first time `key` is seen within `ttl` seconds (say a thing once)."""
+        return await self.kv.set_nx(f"once:{key}", "1", ttl)
 
     async def version(self, article_id: str, version: int | None = None) -> dict | None:
         if version is None:

@@ -9,6 +9,7 @@ import logging
 from enum import Enum
 
 from .queue import JobQueue
+from .quotas import Limit, Quotas
 from .settings import BotSettings
 from .spec import JobSpec
 from .state import State
@@ -21,6 +22,20 @@ class Outcome(str, Enum):
     BUSY = "busy"  # a job already runs on this thread
     DUPLICATE = "duplicate"  # the same Slack delivery was already handled
     MISSING = "missing"  # the article or version expired
+    # A quota is reached (jobs in flight, or started in the last minute): nothing enqueued.
+    QUOTA_USER = "quota_user"
+    QUOTA_CHANNEL = "quota_channel"
+    RATE_USER = "rate_user"
+    RATE_CHANNEL = "rate_channel"
+    QUOTA_VERSIONS = "quota_versions"  # the article has SEO_MAX_VERSIONS_PER_ARTICLE versions
+
+    @property
+    def over_quota(self) -> bool:
+        return self in _QUOTA_OUTCOMES.values() or self is Outcome.QUOTA_VERSIONS
+
+
+_QUOTA_OUTCOMES = {Limit.USER: Outcome.QUOTA_USER, Limit.CHANNEL: Outcome.QUOTA_CHANNEL,
+                   Limit.USER_RATE: Outcome.RATE_USER, Limit.CHANNEL_RATE: Outcome.RATE_CHANNEL}
 
 
 def job_id_for(delivery_key: str) -> str:
@@ -33,24 +48,53 @@ class Submitter:
         self.state = state
         self.queue = queue
         self.settings = settings
+        self.quotas = Quotas(state.kv, settings)
+
+    async def over_quota(self, *, delivery_key: str, user: str, channel: str) -> Outcome | None:
+        """Would this request be refused by a quota? (Checked before anything is posted.)"""
+        full = await self.quotas.admit(job_id_for(delivery_key), user=user, channel=channel, dry_run=True)
+        return _QUOTA_OUTCOMES[full] if full else None
+
+    async def _lock(self, spec: JobSpec) -> bool:
+        ttl = self.settings.job_timeout
+        if await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, ttl):
+            return True
+        # The holder may be a job whose article is already out, between its post and its unlock: a
+        # click on an article already shown is not "busy".
+        holder = await self.state.thread_job(spec.channel, spec.thread_ts)
+        if holder and await self.state.job_get(holder, "done"):
+            await self.state.unlock_thread(spec.channel, spec.thread_ts, holder)
+            return await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, ttl)
+        return False
 
     async def _enqueue(self, spec: JobSpec) -> Outcome:
         # A WordPress job locks its article's draft, not the thread: a rewrite may run meanwhile.
         if spec.kind == "wordpress":
             locked = await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
         else:
-            locked = await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
+            locked = await self._lock(spec)
         if not locked:
             return Outcome.BUSY
         try:
-            queued = await self.queue.enqueue(spec)
+            full = await self.quotas.admit(spec.id, user=spec.user, channel=spec.channel)
+            if full:
+                await self._unlock(spec)
+                return _QUOTA_OUTCOMES[full]
+            try:
+                queued = await self.queue.enqueue(spec)
+            except BaseException:
+                await self.quotas.release(spec.id, user=spec.user, channel=spec.channel)
+                raise
         except BaseException:
-            if spec.kind == "wordpress":
-                await self.state.unlock_wordpress(spec.article_id, spec.id)
-            else:
-                await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+            await self._unlock(spec)
             raise
         return Outcome.STARTED if queued else Outcome.DUPLICATE
+
+    async def _unlock(self, spec: JobSpec) -> None:
+        if spec.kind == "wordpress":
+            await self.state.unlock_wordpress(spec.article_id, spec.id)
+        else:
+            await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
 
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
                           status_ts: str | None = None, keyword: str | None = None) -> Outcome:
@@ -67,11 +111,14 @@ class Submitter:
         rec = await self.state.article(article_id)
         if rec is None:
             return Outcome.MISSING
+        latest = await self.state.latest_version(article_id)
         if base_version is None:
-            latest = await self.state.version(article_id)
             if latest is None:
                 return Outcome.MISSING
-            base_version = latest["version"]
+            base_version = latest
+        cap = self.settings.max_versions_per_article
+        if cap and (latest or 0) >= cap:
+            return Outcome.QUOTA_VERSIONS
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword, new_title=new_title,

@@ -26,7 +26,7 @@ team_var: ContextVar[str | None] = ContextVar("log_team", default=None)
 _VARS = {"job": job_var, "channel": channel_var, "team": team_var}
 
 # Their DEBUG output holds request and response bodies (messages, dispatches, prompts).
-BODY_DUMPERS = ("slack_bolt", "slack_sdk", "openai", "httpx", "httpcore", "httpx2", "httpcore2")
+BODY_DUMPERS = ("slack_bolt", "slack_sdk", "openai", "saq", "httpx", "httpcore", "httpx2", "httpcore2")
 # Chatty at INFO about every HTTP request: one line each is noise, not news.
 QUIET = ("httpx", "httpcore", "httpx2", "httpcore2", "aiohttp.access")
 

@@ -16,6 +16,11 @@ from .errors import InputError
 
 MAX_CHARS = 60_000
 MIN_WORDS = 50
+MAX_WISH_CHARS = 1_000  # an editor's wish (or revision request) is a sentence or two, not a document
+
+# Separates what the person asking typed (a wish is possible) from text that is dispatch and nothing
+# else (a snippet, a paste in a watched channel): see `compose_source`.
+DISPATCH_MARK = "\x1d"
 
 AGENCIES = ("AFP", "Reuters", "AP", "Belga", "ATS", "DPA", "ANSA", "EFE", "Xinhua", "APS", "MAP")
 
@@ -156,8 +161,28 @@ def _is_instruction(line: str) -> bool:
     return bool(_IMPERATIVE_START.match(line)) and hints >= 1 or hints >= 3
 
 
+def compose_source(dispatch: str, wish: str | None = None) -> str:
+    """A source whose `dispatch` part is all dispatch: no line of it is ever lifted as the editor's
+    wish (anyone's press release in a watched channel, a snippet's content). `wish` is what the
+    person asking typed, if anything."""
+    wish = (wish or "").replace(DISPATCH_MARK, " ").strip()
+    return f"{wish}\n{DISPATCH_MARK}\n{dispatch.replace(DISPATCH_MARK, ' ')}"
+
+
+def cap_wish(text: str | None) -> str | None:
+    """A wish fits in MAX_WISH_CHARS (cut at a word)."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if len(text) <= MAX_WISH_CHARS:
+        return text or None
+    cut = text[:MAX_WISH_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+
+
 def clean(raw: str) -> Dispatch:
     """Validate and clean pasted input. Raises InputError with a French message."""
+    typed, marked, rest = (raw or "").partition(DISPATCH_MARK)
+    if marked:  # composed by compose_source: the wish is only what the person typed
+        raw = rest
     if raw is None or not raw.strip():
         raise InputError("La dépêche est vide : collez le texte de la dépêche à réécrire.")
     if "\x00" in raw:
@@ -172,8 +197,8 @@ def clean(raw: str) -> Dispatch:
     lines = [ln for ln in text.split("\n")]
 
     # The editor's instruction: first non-empty line(s) when they read as a request to us.
-    instruction_lines: list[str] = []
-    while lines:
+    instruction_lines: list[str] = [_normalise(strip_html(typed))] if marked else []
+    while lines and not marked:
         first = lines[0]
         if not first:
             lines.pop(0)
@@ -216,6 +241,6 @@ def clean(raw: str) -> Dispatch:
             f"Texte trop court pour une dépêche ({words} mot{'s' if words > 1 else ''}) : "
             f"il en faut au moins {MIN_WORDS}."
         )
-    instruction = " ".join(instruction_lines) or None
+    instruction = cap_wish(" ".join(instruction_lines))
     return Dispatch(text=body, instruction=instruction, place=place, agency=agency,
                     metadata="\n".join(x for x in dropped if x))

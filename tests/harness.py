@@ -46,6 +46,10 @@ def bot_env(*, slack, openai, redis_url: str | None, port: int | None = None, **
     })
     if redis_url:
         env["REDIS_URL"] = redis_url
+    # The test newsroom is one or two people asking for everything within seconds: quotas off, except
+    # where a test sets them (tests/reliability/test_quotas.py).
+    env.update({"SEO_MAX_JOBS_PER_USER": "0", "SEO_MAX_JOBS_PER_CHANNEL": "0",
+                "SEO_MAX_JOBS_PER_USER_PER_MINUTE": "0", "SEO_MAX_JOBS_PER_CHANNEL_PER_MINUTE": "0"})
     env.update({k: str(v) for k, v in extra.items()})
     return shield_from_dotenv(env)
 

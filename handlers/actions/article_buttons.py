@@ -2,7 +2,6 @@
 sits under."""
 from __future__ import annotations
 
-import json
 import logging
 
 from slack_sdk.errors import SlackApiError
@@ -12,9 +11,10 @@ from jobs.publisher import slack_error
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors, quota_text
 from ..services import Services
-from .common import allowed_click, delivery_key, parse_value, whisper
+from ..views.common import seal
+from .common import allowed_click, article_here, delivery_key, parse_value, whisper
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +55,19 @@ def register(app, svc: Services) -> None:
             return
         parsed = parse_value(action.get("value", ""))
         try:
-            data = await svc.state.version(*parsed) if parsed else None
+            rec = await article_here(svc, client, body, parsed[0]) if parsed else None
+            data = await svc.state.version(*parsed) if rec else None
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
+            return
+        if rec is None:
             return
         if data is None:
             await whisper(client, body, EXPIRED)
             return
         article = data["article"]
-        meta = json.dumps({"article_id": parsed[0], "version": parsed[1]})
+        meta = seal({"article_id": parsed[0], "version": parsed[1], "channel": rec.channel,
+                     "thread_ts": rec.thread_ts, "user": who[0]}, svc.settings)
         try:  # the trigger_id lives 3 s: open the modal before anything slow
             await client.views_open(trigger_id=body["trigger_id"], view=blocks.keyword_modal(
                 article.get("keyword_suggestions", []) + article.get("secondary_keywords", []),
@@ -84,6 +88,8 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
         return
     article_id, version = parsed
     try:
+        if await article_here(svc, client, body, article_id) is None:
+            return
         if not await svc.state.first_delivery(delivery_key(body, action)):
             return
         if kind == "shorten":
@@ -105,6 +111,8 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
         return
     if outcome is Outcome.BUSY:
         await whisper(client, body, BUSY)
+    elif outcome.over_quota:
+        await whisper(client, body, quota_text(outcome, svc.settings))
     elif outcome is Outcome.MISSING:
         await whisper(client, body, EXPIRED)
     elif outcome is Outcome.STARTED and kind in STARTED:

@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError
 
 from jobs.publisher import slack_error
 
-from ..replies import NOT_ALLOWED
+from ..replies import ELSEWHERE, EXPIRED, NOT_ALLOWED
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,21 @@ async def allowed_click(svc, client, body: dict) -> tuple[str, str, str | None] 
         await whisper(client, body, NOT_ALLOWED)
         return None
     return user, channel, thread_ts
+
+
+async def article_here(svc, client, body: dict, article_id: str):
+    """The article's record when it belongs to the thread where the click happened; else says so
+    (expired, or a button value that points at another channel's or thread's article) and returns None."""
+    _, channel, thread_ts = click_context(body)
+    rec = await svc.state.article(article_id)
+    if rec is None:
+        await whisper(client, body, EXPIRED)
+        return None
+    if (rec.channel, rec.thread_ts) != (channel, thread_ts):
+        log.warning("click on article %s from another place refused", article_id)
+        await whisper(client, body, ELSEWHERE)
+        return None
+    return rec
 
 
 def parse_value(value: str) -> tuple[str, int] | None:

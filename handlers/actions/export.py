@@ -12,7 +12,7 @@ from seo.render import export_files
 
 from ..replies import EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import allowed_click, delivery_key, parse_value, whisper
+from .common import allowed_click, article_here, delivery_key, parse_value, whisper
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ def register(app, svc: Services) -> None:
         user, channel, thread_ts = who
         parsed = parse_value(action.get("value", ""))
         try:
+            if parsed is None or await article_here(svc, client, body, parsed[0]) is None:
+                return
             if not await svc.state.first_delivery(delivery_key(body, action)):
                 return
             data = await svc.state.version(*parsed) if parsed else None

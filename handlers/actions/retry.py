@@ -4,7 +4,9 @@ from __future__ import annotations
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from jobs.spec import JobSpec
+
+from ..replies import BUSY, ELSEWHERE, EXPIRED, UNAVAILABLE, queue_errors, quota_text
 from ..services import Services
 from .common import allowed_click, delivery_key, whisper
 
@@ -16,9 +18,15 @@ def register(app, svc: Services) -> None:
         who = await allowed_click(svc, client, body)
         if who is None:
             return
-        user, channel, _ = who
+        user, channel, thread_ts = who
         key = delivery_key(body, action)
         try:
+            raw = await svc.state.job_get(action.get("value", ""), "spec")
+            if raw:
+                spec = JobSpec.model_validate_json(raw)
+                if (spec.channel, spec.thread_ts) != (channel, thread_ts):  # another thread's job
+                    await whisper(client, body, ELSEWHERE)
+                    return
             if not await svc.state.first_delivery(key):
                 return
             outcome = await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user)
@@ -27,6 +35,8 @@ def register(app, svc: Services) -> None:
             return
         if outcome is Outcome.BUSY:
             await whisper(client, body, BUSY)
+        elif outcome.over_quota:
+            await whisper(client, body, quota_text(outcome, svc.settings))
         elif outcome is Outcome.MISSING:
             await whisper(client, body, EXPIRED)
         else:

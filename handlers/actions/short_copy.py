@@ -7,7 +7,7 @@ from jobs.submit import Outcome
 from ..pacing import after_acks
 from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import allowed_click, delivery_key, whisper
+from .common import allowed_click, article_here, delivery_key, whisper
 
 
 def parse_pick(value: str) -> tuple[str, int, str, int] | None:
@@ -33,6 +33,8 @@ def register(app, svc: Services) -> None:
         article_id, version, titles_job, index = parsed
         try:
             if not await svc.state.first_delivery(delivery_key(body, action)):
+                return
+            if await article_here(svc, client, body, article_id) is None:
                 return
             titles = await svc.state.titles(titles_job, article_id)
             if not titles or not 0 <= index < len(titles):

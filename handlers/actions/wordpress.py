@@ -7,7 +7,7 @@ from jobs.submit import Outcome
 from ..pacing import after_acks
 from ..replies import EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import allowed_click, delivery_key, parse_value, whisper
+from .common import allowed_click, article_here, delivery_key, parse_value, whisper
 
 STARTED = "C’est parti : le brouillon WordPress est en préparation, le lien arrive dans ce fil."
 BUSY = "Un envoi vers WordPress est déjà en cours pour cet article : son résultat arrive dans ce fil."
@@ -30,6 +30,8 @@ def register(app, svc: Services) -> None:
         key = delivery_key(body, action)
         try:
             if not await svc.state.first_delivery(key):
+                return
+            if await article_here(svc, client, body, parsed[0]) is None:
                 return
             settings = await svc.state.channel_settings(channel) if channel else {}
             if not svc.settings.wordpress or settings.get("wordpress", True) is False:

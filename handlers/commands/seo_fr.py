@@ -1,7 +1,6 @@
 """/seo-fr <dépêche> | /seo-fr (modal) | /seo-fr aide | /seo-fr réglages."""
 from __future__ import annotations
 
-import json
 import logging
 
 from slack_sdk.errors import SlackApiError
@@ -12,6 +11,7 @@ from jobs.publisher import slack_error
 from ..replies import NOT_ALLOWED, queue_errors, text_from_slack
 from ..services import Services
 from ..start import start_rewrite
+from ..views.common import seal
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def register(app, svc: Services) -> None:
             await tell(**blocks.help_blocks(channel=channel, house_style=house_style))
             return
         if not text or word in SETTINGS_WORDS:
-            meta = json.dumps({"channel": channel})
+            meta = seal({"channel": channel, "user": user}, svc.settings)
             try:
                 if not text:
                     view = blocks.dispatch_modal(private_metadata=meta)

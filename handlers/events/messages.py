@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 import blockkit as blocks
 from jobs.publisher import slack_error
 from jobs.submit import Outcome
-from seo.cleaning import MIN_WORDS
+from seo.cleaning import MAX_WISH_CHARS, MIN_WORDS, compose_source
 from seo.instructions import parse_instruction
 
 from ..files import text_of_files
@@ -19,6 +19,7 @@ from ..replies import (
     NOT_ALLOWED,
     UNAVAILABLE,
     queue_errors,
+    quota_text,
     text_from_slack,
 )
 from ..services import Services
@@ -62,6 +63,20 @@ async def _say(client, channel: str, thread_ts: str, text: str | dict) -> None:
         log.warning("cannot answer in thread: %s", slack_error(exc))
 
 
+async def _whisper(client, channel: str, user: str, thread_ts: str | None, text: str) -> None:
+    """An answer only `user` sees, in the thread."""
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text)
+    except SlackApiError as exc:
+        log.warning("chat.postEphemeral failed: %s", slack_error(exc))
+
+
+def _too_long(text: str) -> str:
+    return (f"Votre demande compte {len(text):,} caractères : une révision en prend "
+            f"{MAX_WISH_CHARS:,} au plus. Dites en une ou deux phrases ce qu’il faut changer "
+            "(rien n’a été lancé).").replace(",", "\u202f")
+
+
 async def _handle(event: dict, client, context, svc: Services, *, mentioned: bool) -> None:
     if event.get("subtype") in _IGNORED_SUBTYPES or event.get("bot_id") or event.get("hidden"):
         return
@@ -93,10 +108,17 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if article_id is None:
                 return  # a conversation that is not ours
             if not svc.settings.allowed(user, channel):
-                await _say(client, channel, thread_ts, NOT_ALLOWED)
+                # Said once, to that person only; thanks get no answer at all.
+                if text and not _is_small_talk(text) and \
+                        await svc.state.once(f"not_allowed:{channel}:{thread_ts}:{user}", 86_400):
+                    await _whisper(client, channel, user, thread_ts, NOT_ALLOWED)
                 return
-            text = await with_files(text)
+            # A revision is what the person wrote, never an attached file's content.
             if not text or _is_small_talk(text):
+                return
+            if len(text) > MAX_WISH_CHARS:
+                if await svc.state.first_delivery(delivery_key):
+                    await _whisper(client, channel, user, thread_ts, _too_long(text))
                 return
             if not await svc.state.first_delivery(delivery_key):
                 return
@@ -111,6 +133,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if is_dm or mentioned:
                 await _say(client, channel, ts, NOT_ALLOWED)
             return
+        typed = text
         text = await with_files(text)
         if watched and not (is_dm or mentioned) and len(text.split()) < MIN_WORDS:
             return  # ordinary chat in a watched channel, not a dispatch
@@ -118,13 +141,21 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             # The whole help, not just its title (the fallback text).
             await _say(client, channel, ts, blocks.help_blocks(bot_user_id=bot_user_id))
             return
+        # Only the person asking (DM, mention) gives wishes, in what they typed; anyone's paste in a
+        # watched channel and a snippet's content are dispatch, whole.
+        if not (is_dm or mentioned):
+            text = compose_source(text)
+        elif text != typed:
+            text = compose_source(text[len(typed):].strip(), wish=typed)
     except queue_errors():
         await _say(client, channel, thread_ts or ts, UNAVAILABLE)
         return
 
     started = await start_rewrite(client, svc, delivery_key=delivery_key, channel=channel, user=user,
                                   source=text, thread_ts=ts)
-    if not started.ok:
+    if not started.ok and started.private:
+        await _whisper(client, channel, user, ts, started.message)
+    elif not started.ok:
         await _say(client, channel, ts, started.message)
 
 
@@ -138,6 +169,11 @@ async def _revise(client, svc: Services, channel, thread_ts, article_id, user, t
         await _say(client, channel, thread_ts, UNAVAILABLE)
         return
     if outcome is Outcome.BUSY:
-        await _say(client, channel, thread_ts, BUSY)
+        # Once per person and running job, to that person only: the thread stays readable.
+        job = await svc.state.thread_job(channel, thread_ts)
+        if await svc.state.once(f"busy:{channel}:{thread_ts}:{user}:{job}", svc.settings.job_timeout):
+            await _whisper(client, channel, user, thread_ts, BUSY)
+    elif outcome.over_quota:
+        await _whisper(client, channel, user, thread_ts, quota_text(outcome, svc.settings))
     elif outcome is Outcome.MISSING:
         await _say(client, channel, thread_ts, EXPIRED)

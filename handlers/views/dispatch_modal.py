@@ -22,8 +22,9 @@ def register(app, svc: Services) -> None:
             return
         await ack()
         user = body["user"]["id"]
-        channel = metadata(view).get("channel") or user
-        if not svc.settings.allowed(user, channel):
+        meta = metadata(view, svc.settings)
+        channel = meta.get("channel")
+        if not channel or meta.get("user") != user or not svc.settings.allowed(user, channel):
             await client.chat_postMessage(channel=user, text=NOT_ALLOWED)
             return
         keyword = text_value(view, blocks.KEYWORD_BLOCK, blocks.KEYWORD_ACTION) or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from ..replies import BUSY, ELSEWHERE, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors, quota_text
 from ..services import Services
 from .common import field, metadata, text_value
 
@@ -23,18 +23,30 @@ def register(app, svc: Services) -> None:
             await ack(response_action="errors", errors={blocks.KEYWORD_BLOCK: "Six mots au plus pour un mot-clé."})
             return
         await ack()
-        meta = metadata(view)
+        meta = metadata(view, svc.settings)
         user = body["user"]["id"]
         try:
+            # The modal was opened under this article, in its own thread, by this user (sealed metadata),
+            # and the user may still use the bot there.
+            rec = await svc.state.article(meta.get("article_id", "")) if meta else None
+            if not meta or rec is None or meta.get("user") != user \
+                    or (rec.channel, rec.thread_ts) != (meta.get("channel"), meta.get("thread_ts")):
+                await client.chat_postMessage(channel=user, text=EXPIRED if meta and rec is None else ELSEWHERE)
+                return
+            if not svc.settings.allowed(user, rec.channel):
+                await client.chat_postEphemeral(channel=rec.channel, user=user, thread_ts=rec.thread_ts,
+                                                text=NOT_ALLOWED)
+                return
             outcome = await svc.submitter.new_version(
                 delivery_key=f"view:{view.get('id')}:{view.get('hash')}", article_id=meta.get("article_id", ""),
                 kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword)
         except queue_errors():
             await client.chat_postMessage(channel=user, text=UNAVAILABLE)
             return
-        if outcome in (Outcome.BUSY, Outcome.MISSING):
+        if outcome in (Outcome.BUSY, Outcome.MISSING) or outcome.over_quota:
             rec = await svc.state.article(meta.get("article_id", ""))
-            text = BUSY if outcome is Outcome.BUSY else EXPIRED
+            text = BUSY if outcome is Outcome.BUSY else EXPIRED if outcome is Outcome.MISSING else \
+                quota_text(outcome, svc.settings)
             if rec:
                 await client.chat_postEphemeral(channel=rec.channel, user=user, thread_ts=rec.thread_ts, text=text)
             else:

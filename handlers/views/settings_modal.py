@@ -35,8 +35,9 @@ def register(app, svc: Services) -> None:
                         for o in wordpress_field.get("selected_options") or []) if wordpress_field else None
         await ack()
         user = body["user"]["id"]
-        channel = metadata(view).get("channel")
-        if not channel or not svc.settings.allowed(user, channel):
+        meta = metadata(view, svc.settings)
+        channel = meta.get("channel")
+        if not channel or meta.get("user") != user or not svc.settings.allowed(user, channel):
             return
         try:
             if wordpress is None:  # the modal had no WordPress field: keep the channel's choice

@@ -841,27 +841,37 @@ class FakeSlack:
     # ---------------------------------------------------------------- files shared by people
 
     def add_file(self, content: str | bytes, *, name: str = "depeche.txt", filetype: str = "text",
-                 mimetype: str = "text/plain", mode: str = "snippet") -> dict:
+                 mimetype: str = "text/plain", mode: str = "snippet", served_as: str = "text/plain",
+                 redirect_to: str | None = None, public: bool = False) -> dict:
         """A file a person shared (e.g. a long paste Slack turned into a snippet), as the
-        `files` item of a message event; its url_private answers the bot token only."""
+        `files` item of a message event; its url_private answers the bot token only (unless
+        `public`), with Content-Type `served_as`, or a 302 to `redirect_to`."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         file_id = f"F{next(self._ids):08d}"
         self.__dict__.setdefault("_shared_files", {})[file_id] = data
+        self.__dict__.setdefault("_file_serving", {})[file_id] = (served_as, redirect_to, public)
         url = f"{self.root_url}/files-pri/{self.team_id}-{file_id}/{name}"
         return {"id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": filetype,
                 "size": len(data), "mode": mode, "url_private": url, "url_private_download": url + "?download=1",
                 "preview": data[:200].decode("utf-8", "replace")}
 
     async def _handle_file_download(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
-            return web.Response(status=302, headers={"Location": "https://slack.com/signin"})
         file_id = request.match_info["file_id"].split("-", 1)[-1]
+        served_as, redirect_to, public = self.__dict__.get("_file_serving", {}).get(
+            file_id, ("text/plain", None, False))
+        with self._lock:
+            self._record("files.request", {"file": file_id,
+                                           "authorization": request.headers.get("Authorization")}, {"ok": True}, 200)
+        if not public and request.headers.get("Authorization") != f"Bearer {self.bot_token}":
+            return web.Response(status=302, headers={"Location": "https://slack.com/signin"})
+        if redirect_to:
+            return web.Response(status=302, headers={"Location": redirect_to})
         data = self.__dict__.get("_shared_files", {}).get(file_id)
         if data is None:
             return web.Response(status=404)
         with self._lock:
             self._record("files.download", {"file": file_id}, {"ok": True}, 200)
-        return web.Response(body=data, content_type="text/plain")
+        return web.Response(body=data, headers={"Content-Type": served_as})
 
     # ---------------------------------------------------------------- Socket Mode
 

@@ -76,8 +76,11 @@ def test_allowlists_hold_for_commands_events_and_buttons(cluster, slack, llm, ch
     reply = slack.add_message(channel, "plus court", user="UBAD", thread_ts=thread)
     sr.send(bot.url, *sr.event_callback(sr.message_event("plus court", channel=channel, user="UBAD",
                                                          ts=reply["ts"], thread_ts=thread)))
-    for ch, ts in ((dm, msg["ts"]), (other, msg2["ts"]), (channel, thread)):
+    for ch, ts in ((dm, msg["ts"]), (other, msg2["ts"])):
         slack.wait_for(lambda s: [m for m in s.messages(ch, ts, include_parent=False) if NOT_ALLOWED in m["text"]])
+    # In an article's thread, the refusal is for that person only.
+    slack.wait_for(lambda s: len(whispers(s, channel, "UBAD")) >= len(eph) + 1)
+    assert whispers(slack, channel, "UBAD")[-1]["text"] == NOT_ALLOWED
     time.sleep(1.0)
     assert llm.calls == calls  # nothing ran for anyone outside the lists
     assert versions_posted(slack, channel, thread) == {1: 1}
@@ -127,3 +130,26 @@ def test_logs_hold_no_secret_nor_dispatch_and_redis_keys_are_namespaced_with_ttl
         if r.type(k) == "string":
             value = r.get(k) or ""
             assert not any(s in value for s in ("xoxb-", "sk-reliab", "test-signing-secret")), k
+
+
+def test_the_keyword_modal_submission_checks_the_allowlist_again(cluster, slack, llm, channel, sample_text):
+    """A modal opened while allowed, submitted after the allowlist changed: refused, nothing runs."""
+    bot = cluster(SEO_ALLOWED_USERS="UOK1")
+    bot.web()
+    bot.worker()
+    assert command(bot.url, slack, channel, dispatch_of(sample_text), user="UOK1")[0] == 200
+    thread = wait_parent(slack, channel)["ts"]
+    v1 = wait_articles(slack, channel, thread)[0]
+    assert sr.send(bot.url, *sr.block_actions("seo_change_keyword", message=v1, user_id="UOK1", slack=slack))[0] == 200
+    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_keyword_modal"])[-1]
+    port = bot.web_proc.port
+    bot.web_proc.stop()
+    bot.web_proc = None
+    bot.start("web", PORT=port, SEO_ALLOWED_USERS="UOK2")  # UOK1 is no longer allowed
+    calls = llm.calls
+    body, headers = sr.view_submission(view, {"keyword": {"keyword_input": "Russie"}}, user_id="UOK1")
+    assert sr.send(bot.url, body, headers)[0] == 200
+    # Said instead of enqueueing: once it is said, nothing was enqueued.
+    assert slack.wait_for(lambda s: whispers(s, channel, "UOK1"))[-1]["text"] == NOT_ALLOWED
+    assert llm.calls == calls
+    assert versions_posted(slack, channel, thread) == {1: 1}
