@@ -57,7 +57,10 @@ class JobRunner:
                 log.info("job %s done by another run", spec.id)
                 return
         keeper = asyncio.create_task(self._keep(spec.id, token))
-        await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
+        if not await self.state.job_get(spec.id, "version"):
+            # A re-run whose result is saved (and maybe shown) must not take the thread again:
+            # a click on that article would be refused as busy.
+            await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
         try:
             await self._run(spec)
         except ChannelUnavailable as exc:
@@ -128,6 +131,10 @@ class JobRunner:
             data = self._version_data(spec, version, result)
             data = await self.state.save_version(spec.article_id, version, data)
 
+        # The version is saved: free the thread BEFORE its buttons show. A click (or a thread reply)
+        # made the instant the article appears must find the thread free, not « déjà en cours »;
+        # freeing it after posting left a window (ms, seconds under load) where it was refused.
+        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         version = data["version"]
         messages = blocks.article_messages(
             data["article"], data["report"], data["body_markdown"], version=version,
@@ -137,9 +144,7 @@ class JobRunner:
             ts = await self.publisher.post_once(spec.id, f"article{i}", channel=spec.channel,
                                                 thread_ts=spec.thread_ts, **msg)
             first_ts = first_ts or ts
-        # The article is out: the thread is free again before any bookkeeping.
         await self.state.job_set(spec.id, "done", "ok")
-        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         report = data["report"]
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
             f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "

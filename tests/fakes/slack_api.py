@@ -456,6 +456,7 @@ class FakeSlack:
             self.files: list[dict] = []
             self._pending_uploads: dict[str, dict] = {}
             self._failures: dict[str, list[dict]] = {}
+            self._holds: list[dict] = []
             self._used_triggers: set[str] = set()
             self.long_texts: list[dict] = []
             self.statuses: list[dict] = []
@@ -593,6 +594,35 @@ class FakeSlack:
         with self._lock:
             self._failures.setdefault(method, []).append(
                 {"error": error, "times": times, "retry_after": retry_after, "status": status})
+
+    def hold(self, method: str, seconds: float, *, match: Optional[Callable[[dict], bool]] = None,
+             times: Optional[int] = None) -> None:
+        """Delays the answer to `method` by `seconds` AFTER the call took effect (times=None: until
+        reset()). What a busy network or a loaded bot looks like: people already see the message
+        (and can click its buttons) while the poster still waits for Slack's answer. `match(args)`
+        picks the calls to hold (e.g. only messages carrying buttons)."""
+        with self._lock:
+            self._holds.append({"method": method, "seconds": seconds, "match": match, "times": times})
+
+    def release_holds(self) -> None:
+        with self._lock:
+            self._holds.clear()
+
+    def _take_hold(self, method: str, args: dict) -> float:
+        for h in self._holds:
+            if h["method"] != method:
+                continue
+            try:
+                if h["match"] is not None and not h["match"](args):
+                    continue
+            except Exception:  # noqa: BLE001
+                continue
+            if h["times"] is not None:
+                h["times"] -= 1
+                if h["times"] <= 0:
+                    self._holds.remove(h)
+            return h["seconds"]
+        return 0.0
 
     def response_url(self, channel_id: str, user_id: str, message_ts: Optional[str] = None) -> str:
         """A response_url served by this fake (what Slack puts in commands and actions)."""
@@ -831,6 +861,9 @@ class FakeSlack:
                 if exc.messages:
                     body["response_metadata"] = {"messages": exc.messages}
             self._record(method, args, body, 200)
+            hold = self._take_hold(method, args) if body.get("ok") else 0.0
+        if hold:
+            await asyncio.sleep(hold)
         return web.json_response(body)
 
     # ---------------------------------------------------------------- files shared by people
