@@ -29,6 +29,7 @@ class BotSettings:
     retention_days: int = 30
     worker_concurrency: int = 100
     job_timeout: int = 900
+    queue_patience: int = 60  # seconds an acked request keeps trying to reach Redis
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -46,6 +47,7 @@ class BotSettings:
             retention_days=_int("SEO_RETENTION_DAYS", 30),
             worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 100),
             job_timeout=_int("SEO_JOB_TIMEOUT", 900),
+            queue_patience=_int("SEO_QUEUE_PATIENCE", 60),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

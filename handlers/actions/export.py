@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from slack_sdk.errors import SlackApiError
 
 import blockkit as blocks
 from jobs.publisher import slack_error
 
-from ..replies import EXPIRED, UNAVAILABLE, queue_errors
+from ..patience import patiently
+from ..replies import EXPIRED, UNAVAILABLE, WAITING, queue_errors
 from ..services import Services
 from .common import allowed_click, delivery_key, parse_value, whisper
 
@@ -24,12 +26,19 @@ def register(app, svc: Services) -> None:
             return
         user, channel, thread_ts = who
         parsed = parse_value(action.get("value", ""))
+        key, owner = delivery_key(body, action), secrets.token_hex(8)
+
+        async def read() -> dict | bool | None:
+            if not await svc.state.first_delivery(key, owner):
+                return False
+            return await svc.state.version(*parsed) if parsed else None
+
         try:
-            if not await svc.state.first_delivery(delivery_key(body, action)):
-                return
-            data = await svc.state.version(*parsed) if parsed else None
+            data = await patiently(read, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
+            return
+        if data is False:  # a double click or a redelivery
             return
         if data is None:
             await whisper(client, body, EXPIRED)

@@ -1,10 +1,13 @@
 """Réessayer, under a failure message: the same job again."""
 from __future__ import annotations
 
+import secrets
+
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from ..patience import patiently
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, WAITING, queue_errors
 from ..services import Services
 from .common import allowed_click, delivery_key, whisper
 
@@ -18,12 +21,19 @@ def register(app, svc: Services) -> None:
             return
         user, channel, _ = who
         key = delivery_key(body, action)
+        owner = secrets.token_hex(8)
+
+        async def submit() -> Outcome | None:
+            if not await svc.state.first_delivery(key, owner):
+                return None
+            return await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user)
+
         try:
-            if not await svc.state.first_delivery(key):
-                return
-            outcome = await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user)
+            outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
+            return
+        if outcome is None:  # a double click or a redelivery
             return
         if outcome is Outcome.BUSY:
             await whisper(client, body, BUSY)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from ..patience import patiently
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, WAITING, queue_errors
 from ..services import Services
 from .common import field, metadata, text_value
 
@@ -25,17 +26,28 @@ def register(app, svc: Services) -> None:
         await ack()
         meta = metadata(view)
         user = body["user"]["id"]
-        try:
-            outcome = await svc.submitter.new_version(
-                delivery_key=f"view:{view.get('id')}:{view.get('hash')}", article_id=meta.get("article_id", ""),
-                kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword)
-        except queue_errors():
-            await client.chat_postMessage(channel=user, text=UNAVAILABLE)
-            return
-        if outcome in (Outcome.BUSY, Outcome.MISSING):
-            rec = await svc.state.article(meta.get("article_id", ""))
-            text = BUSY if outcome is Outcome.BUSY else EXPIRED
-            if rec:
-                await client.chat_postEphemeral(channel=rec.channel, user=user, thread_ts=rec.thread_ts, text=text)
+
+        async def tell(text: str) -> None:
+            """Privately, in the article's thread when the modal says where it is; else by DM."""
+            channel, thread_ts = meta.get("channel"), meta.get("thread_ts")
+            if not channel:
+                try:
+                    rec = await svc.state.article(meta.get("article_id", ""))
+                except queue_errors():
+                    rec = None
+                channel, thread_ts = (rec.channel, rec.thread_ts) if rec else (None, None)
+            if channel:
+                await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text)
             else:
                 await client.chat_postMessage(channel=user, text=text)
+
+        try:
+            outcome = await patiently(lambda: svc.submitter.new_version(
+                delivery_key=f"view:{view.get('id')}:{view.get('hash')}", article_id=meta.get("article_id", ""),
+                kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword),
+                svc.settings.queue_patience, lambda: tell(WAITING))
+        except queue_errors():
+            await tell(UNAVAILABLE)
+            return
+        if outcome in (Outcome.BUSY, Outcome.MISSING):
+            await tell(BUSY if outcome is Outcome.BUSY else EXPIRED)

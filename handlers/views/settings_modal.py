@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import blockkit as blocks
 
+from ..patience import patiently
 from ..replies import UNAVAILABLE, queue_errors
 from ..services import Services
 from .common import field, metadata, text_value
@@ -30,8 +31,9 @@ def register(app, svc: Services) -> None:
         if not channel or not svc.settings.allowed(user, channel):
             return
         try:
-            await svc.state.save_channel_settings(channel, {"min_words": min_words, "credit": credit or None,
-                                                            "watch": watch})
+            await patiently(lambda: svc.state.save_channel_settings(
+                channel, {"min_words": min_words, "credit": credit or None, "watch": watch}),
+                svc.settings.queue_patience)
         except queue_errors():
             await client.chat_postEphemeral(channel=channel, user=user, text=UNAVAILABLE)
             return

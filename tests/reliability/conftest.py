@@ -237,6 +237,25 @@ def redis_client(redis_server):
     return redis.Redis.from_url(redis_server.url, decode_responses=True)
 
 
+def wait_drained(redis_server, timeout: float = 120) -> None:
+    """Until every job has finished: nothing queued or running in saq, no live run claim. The event
+    after which a late duplicate (a re-run posting twice) would already be in the fake Slack."""
+    import redis
+
+    r = redis_client(redis_server)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            busy = (r.zcard("saq:seo-fr:incomplete") + r.llen("saq:seo-fr:queued") + r.llen("saq:seo-fr:active")
+                    + sum(1 for _ in r.scan_iter("seo:job:*:running", count=1000)))
+        except redis.exceptions.ConnectionError:
+            busy = -1
+        if busy == 0:
+            return
+        assert time.monotonic() < deadline, f"jobs still running after {timeout} s ({busy})"
+        time.sleep(0.1)
+
+
 def dispatch_of(sample_text: str) -> str:
     return sample_text.split("\n", 1)[1]  # without the editor's English instruction line
 
