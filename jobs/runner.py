@@ -42,8 +42,24 @@ class JobRunner:
         self.state = state
         self.publisher = publisher
         self.settings = settings
+        self._local: dict[str, list] = {}  # job id -> [lock, runs holding or awaiting it]
 
     async def __call__(self, spec: JobSpec) -> None:
+        # saq can hand this process a job it is already running (its sweep re-queues a job whose
+        # heartbeat was late: a loop busy with a long article's checks on a loaded machine). The Redis
+        # run claim could then expire under the busy run and let the copy run the engine again
+        # (LLM calls twice, two runs racing): in one process, the copy simply waits its turn.
+        entry = self._local.setdefault(spec.id, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                await self._claimed(spec)
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._local[spec.id]
+
+    async def _claimed(self, spec: JobSpec) -> None:
         if await self.state.job_get(spec.id, "done"):
             log.info("job %s already done: nothing to do", spec.id)
             return
