@@ -99,7 +99,9 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
     except queue_errors():
         await whisper(client, body, UNAVAILABLE)
         return
-    if isinstance(outcome, str):
+    if outcome is None:  # a double click or a redelivery
+        return
+    if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
         await whisper(client, body, outcome)
     elif outcome is Outcome.BUSY:
         await whisper(client, body, BUSY)

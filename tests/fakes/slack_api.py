@@ -514,6 +514,11 @@ class FakeSlack:
         with self._lock:
             return [copy.deepcopy(c) for c in self._calls if method is None or c["method"] == method]
 
+    def call_count(self) -> int:
+        """How many calls were recorded (cheap: for polling until the bot is quiet)."""
+        with self._lock:
+            return len(self._calls)
+
     def last_call(self, method: Optional[str] = None) -> Optional[dict]:
         found = self.calls(method)
         return found[-1] if found else None
@@ -649,7 +654,7 @@ class FakeSlack:
                 lines.append(f"  {c['method']} [{outcome}] {args}")
             return "\n".join(lines) or "  (no calls)"
 
-    def wait_for(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 10.0,
+    def wait_for(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 30.0,
                  interval: float = 0.02) -> Any:
         """Polls predicate(self) until truthy; returns its value. Do not call it from the event
         loop that runs the bot (it blocks): use wait_for_async there."""
@@ -667,7 +672,7 @@ class FakeSlack:
                 raise self._timeout(predicate, timeout, last_exc)
             time.sleep(interval)
 
-    async def wait_for_async(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 10.0,
+    async def wait_for_async(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 30.0,
                              interval: float = 0.02) -> Any:
         deadline = time.monotonic() + timeout
         last_exc: Optional[BaseException] = None
@@ -912,7 +917,7 @@ class FakeSlack:
     def socket_connected(self) -> bool:
         return bool(self.__dict__.get("_sockets"))
 
-    def socket_send(self, envelope_type: str, payload: dict, *, timeout: float = 5.0) -> tuple[dict, float]:
+    def socket_send(self, envelope_type: str, payload: dict, *, timeout: float = 30.0) -> tuple[dict, float]:
         """Send one envelope over Socket Mode as Slack does; returns (the app's ack, seconds to ack)."""
         async def send():
             envelope_id = str(uuid.uuid4())

@@ -28,7 +28,7 @@ def _has_buttons(args: dict) -> bool:
 def _refused(slack, channel, thread) -> list[str]:
     texts = [e["text"] for e in whispers(slack, channel)]
     texts += [m.get("text", "") for m in slack.messages(channel, thread, include_parent=False)]
-    return [t for t in texts if BUSY in t or "déjà en cours" in t]
+    return [t for t in texts if BUSY in t or "déjà en cours" in t or t == "busy"]
 
 
 def _next_version(slack, channel, thread, count):
@@ -86,4 +86,7 @@ def test_clicks_and_replies_the_instant_an_article_appears_are_never_refused(
     finally:
         slack.release_holds()
     assert _refused(slack, channel, thread) == []
+    # Each click was answered privately, in French: « C’est parti… », « C’est reparti… ».
+    answers = [e["text"] for e in whispers(slack, channel)]
+    assert answers and all(a.startswith("C’est ") for a in answers), answers
     assert versions_posted(slack, channel, thread) == {v: 1 for v in range(1, count + 1)}
