@@ -9,6 +9,8 @@ NOT_ALLOWED = ("Désolé, ce robot n’est pas ouvert à ce canal ou à votre co
                "Adressez-vous à l’administrateur Slack de la rédaction.")
 UNAVAILABLE = ("Le service de réécriture est momentanément indisponible (file d’attente injoignable). "
                "Réessayez dans une minute : rien n’a été lancé.")
+WAITING = ("La file d’attente est momentanément injoignable\u00a0: votre demande est gardée et partira "
+           "dès son retour (nouvel essai pendant une minute).")
 BUSY = ("Une réécriture est déjà en cours dans ce fil : attendez qu’elle se termine avant d’en "
         "demander une autre.")
 EXPIRED = "Cet article a expiré : collez à nouveau la dépêche pour une nouvelle réécriture."

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -14,7 +16,8 @@ from seo.cleaning import clean
 from seo.errors import InputError
 
 from .pacing import after_acks
-from .replies import BUSY, UNAVAILABLE, invite_hint, queue_errors, quota_text
+from .patience import patiently
+from .replies import BUSY, UNAVAILABLE, WAITING, invite_hint, queue_errors, quota_text
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -42,19 +45,27 @@ async def _post_parent(client: AsyncWebClient, channel: str, user: str, source: 
 
 
 async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: str, channel: str, user: str,
-                        source: str, keyword: str | None = None, thread_ts: str | None = None) -> Started:
-    """Validate, post the parent (if no thread yet) and the status message, then enqueue."""
+                        source: str, keyword: str | None = None, thread_ts: str | None = None,
+                        waiting: Callable[[str], Awaitable[None]] | None = None) -> Started:
+    """Validate, post the parent (if no thread yet) and the status message, then enqueue.
+
+    Redis unreachable: tried again for up to SEO_QUEUE_PATIENCE seconds (see handlers/patience.py);
+    `waiting(text)` tells the caller privately while no status line exists yet."""
     await after_acks()
     try:
         cleaned = clean(source)  # cheap, no LLM: refuse unusable input at once, in French
     except InputError as exc:
         return Started(False, str(exc))
+    patience = svc.settings.queue_patience
+    owner = secrets.token_hex(8)
     try:
+        say_waiting = (lambda: waiting(WAITING)) if waiting else None
         # Over a quota: said to the requester alone, before anything is posted or enqueued.
-        refused = await svc.submitter.over_quota(delivery_key=delivery_key, user=user, channel=channel)
+        refused = await patiently(lambda: svc.submitter.over_quota(delivery_key=delivery_key, user=user,
+                                                                   channel=channel), patience, say_waiting)
         if refused:
             return Started(False, quota_text(refused, svc.settings), private=True)
-        if not await svc.state.first_delivery(delivery_key):
+        if not await patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience, say_waiting):
             return Started(True)
     except queue_errors():
         return Started(False, UNAVAILABLE)
@@ -71,13 +82,24 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
         if err in ("not_in_channel", "channel_not_found"):
             return Started(False, invite_hint(channel))
         return Started(False, f"Slack a refusé le message ({err}) : réessayez dans un instant.")
+    told = False
+
+    async def tell_waiting() -> None:
+        nonlocal told
+        told = True
+        await _safe_update(client, channel, status["ts"], WAITING)
+
+    article_id = svc.state.new_article_id()  # fixed before the first try: a retry rewrites the same records
     try:
-        outcome = await svc.submitter.new_article(delivery_key=delivery_key, channel=channel, thread_ts=thread_ts,
-                                                  source=source, user=user, status_ts=status["ts"], keyword=keyword)
+        outcome = await patiently(lambda: svc.submitter.new_article(
+            delivery_key=delivery_key, channel=channel, thread_ts=thread_ts, source=source, user=user,
+            status_ts=status["ts"], keyword=keyword, article_id=article_id), patience, tell_waiting)
     except queue_errors():
         log.warning("queue unreachable while starting a rewrite")
         await _safe_update(client, channel, status["ts"], UNAVAILABLE)
         return Started(False, UNAVAILABLE)
+    if told and outcome is not Outcome.BUSY and not outcome.over_quota:  # back to « en file d’attente » (the worker takes it from there)
+        await _safe_update(client, channel, status["ts"], blocks.status_message("queued"))
     if outcome is Outcome.BUSY:
         await _safe_update(client, channel, status["ts"], BUSY)
     elif outcome.over_quota:  # a quota filled since the check above
@@ -85,8 +107,10 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
     return Started(True)
 
 
-async def _safe_update(client: AsyncWebClient, channel: str, ts: str, text: str) -> None:
+async def _safe_update(client: AsyncWebClient, channel: str, ts: str, text: str | dict) -> None:
+    msg = text if isinstance(text, dict) else blocks.notice_message(text)
     try:
-        await client.chat_update(channel=channel, ts=ts, **blocks.notice_message(text))
+        await client.chat_update(channel=channel, ts=ts, **msg)
     except SlackApiError as exc:
         log.warning("chat.update failed: %s", slack_error(exc))
+

@@ -48,8 +48,24 @@ class JobRunner:
         self.publisher = publisher
         self.settings = settings
         self.wordpress = wordpress or WordPressJob(None, state, publisher)
+        self._local: dict[str, list] = {}  # job id -> [lock, runs holding or awaiting it]
 
     async def __call__(self, spec: JobSpec) -> None:
+        # saq can hand this process a job it is already running (its sweep re-queues a job whose
+        # heartbeat was late: a loop busy with a long article's checks on a loaded machine). The Redis
+        # run claim could then expire under the busy run and let the copy run the engine again
+        # (LLM calls twice, two runs racing): in one process, the copy simply waits its turn.
+        entry = self._local.setdefault(spec.id, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                await self._claimed(spec)
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._local[spec.id]
+
+    async def _claimed(self, spec: JobSpec) -> None:
         if await self.state.job_get(spec.id, "done"):
             log.info("job %s already done: nothing to do", spec.id)
             return
@@ -66,7 +82,9 @@ class JobRunner:
         wordpress = spec.kind == "wordpress"  # locks its article's draft, not the thread
         if wordpress:
             await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
-        else:
+        elif not await self.state.job_get(spec.id, "version"):
+            # A re-run whose result is saved (and maybe shown) must not take the thread again:
+            # a click on that article would be refused as busy.
             await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
         try:
             await (self.wordpress.run(spec) if wordpress else self._run(spec))
@@ -154,6 +172,10 @@ class JobRunner:
             data = self._version_data(spec, version, result)
             data = await self.state.save_version(spec.article_id, version, data)
 
+        # The version is saved: free the thread BEFORE its buttons show. A click (or a thread reply)
+        # made the instant the article appears must find the thread free, not « déjà en cours »;
+        # freeing it after posting left a window (ms, seconds under load) where it was refused.
+        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         version = data["version"]
         wordpress = (self.wordpress.client is not None
                      and (await self.state.channel_settings(spec.channel)).get("wordpress", True) is not False)
@@ -165,9 +187,7 @@ class JobRunner:
             ts = await self.publisher.post_once(spec.id, f"article{i}", channel=spec.channel,
                                                 thread_ts=spec.thread_ts, **msg)
             first_ts = first_ts or ts
-        # The article is out: the thread is free again before any bookkeeping.
         await self.state.job_set(spec.id, "done", "ok")
-        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         report = data["report"]
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
             f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "

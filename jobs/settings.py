@@ -36,6 +36,7 @@ class BotSettings:
     max_jobs_per_user_per_minute: int = 10
     max_jobs_per_channel_per_minute: int = 40
     max_versions_per_article: int = 30
+    queue_patience: int = 60  # seconds an acked request keeps trying to reach Redis
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -61,6 +62,7 @@ class BotSettings:
             max_jobs_per_user_per_minute=_int("SEO_MAX_JOBS_PER_USER_PER_MINUTE", 10),
             max_jobs_per_channel_per_minute=_int("SEO_MAX_JOBS_PER_CHANNEL_PER_MINUTE", 40),
             max_versions_per_article=_int("SEO_MAX_VERSIONS_PER_ARTICLE", 30),
+            queue_patience=_int("SEO_QUEUE_PATIENCE", 60),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

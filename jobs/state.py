@@ -52,9 +52,14 @@ class State:
         self.retention = retention_days * DAY
 
     # --- Slack deliveries -------------------------------------------------
-    async def first_delivery(self, key: str) -> bool:
-        """True the first time `key` is seen: Slack retries and double clicks return False."""
-        return await self.kv.set_nx(f"dedupe:{key}", "1", DEDUPE_TTL)
+    async def first_delivery(self, key: str, owner: str | None = None) -> bool:
+        """True the first time `key` is seen: Slack retries and double clicks return False.
+
+        With `owner` (a token of this handling), asking again after a Redis blip stays True: the
+        mark may have been written just before the connection dropped."""
+        if await self.kv.set_nx(f"dedupe:{key}", owner or "1", DEDUPE_TTL):
+            return True
+        return owner is not None and await self.kv.get(f"dedupe:{key}") == owner
 
     # --- articles and versions -------------------------------------------
     @staticmethod

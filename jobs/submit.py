@@ -97,9 +97,10 @@ class Submitter:
             await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
 
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
-                          status_ts: str | None = None, keyword: str | None = None) -> Outcome:
+                          status_ts: str | None = None, keyword: str | None = None,
+                          article_id: str | None = None) -> Outcome:
         rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
-                                              requested_by=user)
+                                              requested_by=user, article_id=article_id)
         spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
                        thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None)
         return await self._enqueue(spec)

@@ -37,7 +37,7 @@ def bot_env(*, slack, openai, redis_url: str | None, port: int | None = None, **
         "OPENAI_BASE_URL": openai.base_url,
         "OPENAI_API_KEY": "sk-test",
         "OPENAI_MODEL": "gpt-test",
-        "OPENAI_TIMEOUT": "3",
+        "OPENAI_TIMEOUT": "10",  # generous: a busy machine slows the fake LLM too
         "OPENAI_MAX_RETRIES": "2",
         "PORT": str(port or free_port()),
         "HOST": "127.0.0.1",
@@ -65,7 +65,7 @@ class BotProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
-    def start(self, timeout: float = 20, ready=None) -> "BotProcess":
+    def start(self, timeout: float = 90, ready=None) -> "BotProcess":
         self.proc = subprocess.Popen([sys.executable, "bot.py", "--role", self.role], cwd=ROOT, env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -99,3 +99,45 @@ class BotProcess:
 
     def stop(self) -> None:
         stop_process(self.proc)
+
+
+def wait_drained(redis_url: str, timeout: float = 120, queue: str = "seo-fr") -> None:
+    """Until every job has finished: nothing queued or running in saq, no live run claim. After
+    this event a late duplicate (a re-run posting twice) would already be in the fake Slack."""
+    import redis
+
+    r = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=5)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                busy = (r.zcard(f"saq:{queue}:incomplete") + r.llen(f"saq:{queue}:queued")
+                        + r.llen(f"saq:{queue}:active") + sum(1 for _ in r.scan_iter("seo:job:*:running", count=1000)))
+            except redis.exceptions.ConnectionError:
+                busy = -1  # Redis restarting: not drained yet
+            if busy == 0:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"jobs still queued or running after {timeout} s ({busy})")
+            time.sleep(0.1)
+    finally:
+        r.close()
+
+
+def settle(slack, llm, *, redis_url: str | None = None, quiet: float = 2.0, timeout: float = 120) -> None:
+    """The event to wait for before asserting that nothing more happened (no duplicate, no late
+    message): every job finished (with redis_url), then neither the fake Slack nor the fake LLM
+    received anything for `quiet` seconds. Never a fixed sleep: on a busy machine the bot may
+    need far longer than on a quiet one, and this waits for as long as it is still active."""
+    if redis_url:
+        wait_drained(redis_url, timeout)
+    deadline = time.monotonic() + timeout
+    last = (slack.call_count(), llm.calls)
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the bot was still busy after {timeout} s")
+        time.sleep(0.05)
+        now = (slack.call_count(), llm.calls)
+        if now != last:
+            last, quiet_since = now, time.monotonic()

@@ -39,7 +39,7 @@ def llm():
 @pytest.fixture
 def engine(llm):
     llm.reset()
-    settings = EngineSettings(api_key="sk-test", base_url=llm.base_url, model="gpt-test", timeout=2.0,
+    settings = EngineSettings(api_key="sk-test", base_url=llm.base_url, model="gpt-test", timeout=10.0,
                               max_retries=2, min_words=700)
     return Engine(settings)
 
@@ -71,7 +71,7 @@ def assert_faithful(result, sample_text):
 def run_cli(args, llm=None, stdin=None, **env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SEO_"))}
     if llm is not None:
-        env.update({"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "sk-test", "OPENAI_TIMEOUT": "2",
+        env.update({"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "sk-test", "OPENAI_TIMEOUT": "10",
                     "OPENAI_MAX_RETRIES": "2"})
     env.update(env_extra)
     shield_from_dotenv(env)
@@ -160,7 +160,7 @@ def test_cli_analyze_reads_front_matter(tmp_path):
     [RateLimit(retry_after=0.2)],
     [Malformed()],
     [Refusal("Je ne peux pas.")],
-    [Hang(5)],  # past the 2 s timeout: retried
+    [Hang(30)],  # past the 10 s timeout: retried
 ], ids=["two-500s", "429-retry-after", "invalid-json", "refusal", "timeout"])
 async def test_transient_failures_before_a_good_reply_still_succeed(engine, llm, sample_text, failures):
     llm.script(*failures)

@@ -3,6 +3,7 @@ sits under."""
 from __future__ import annotations
 
 import logging
+import secrets
 
 from slack_sdk.errors import SlackApiError
 
@@ -11,7 +12,8 @@ from jobs.publisher import slack_error
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors, quota_text
+from ..patience import patiently
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
 from ..views.common import seal
 from .common import allowed_click, article_here, delivery_key, parse_value, whisper
@@ -58,16 +60,19 @@ def register(app, svc: Services) -> None:
             rec = await article_here(svc, client, body, parsed[0]) if parsed else None
             data = await svc.state.version(*parsed) if rec else None
         except queue_errors():
-            await whisper(client, body, UNAVAILABLE)
-            return
-        if rec is None:
+            # The trigger_id lives 3 s: no waiting for Redis here. The modal opens without its
+            # suggestions; its submission waits for Redis like every other request (and checks
+            # there that the article belongs to this thread).
+            rec, data = None, {"article": {}}
+        if rec is None and data is None:
             return
         if data is None:
             await whisper(client, body, EXPIRED)
             return
         article = data["article"]
-        meta = seal({"article_id": parsed[0], "version": parsed[1], "channel": rec.channel,
-                     "thread_ts": rec.thread_ts, "user": who[0]}, svc.settings)
+        _, channel, thread_ts = who
+        meta = seal({"article_id": parsed[0], "version": parsed[1], "channel": channel,
+                     "thread_ts": thread_ts, "user": who[0]}, svc.settings)
         try:  # the trigger_id lives 3 s: open the modal before anything slow
             await client.views_open(trigger_id=body["trigger_id"], view=blocks.keyword_modal(
                 article.get("keyword_suggestions", []) + article.get("secondary_keywords", []),
@@ -87,29 +92,37 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
     if parsed is None:
         return
     article_id, version = parsed
-    try:
+    key = delivery_key(body, action)
+    owner = secrets.token_hex(8)
+
+    async def submit() -> Outcome | str | None:
+        """Every Redis step of the click, idempotent so that a Redis blip can have it run again."""
         if await article_here(svc, client, body, article_id) is None:
-            return
-        if not await svc.state.first_delivery(delivery_key(body, action)):
-            return
+            return None  # told already: expired, or another thread's article
+        if not await svc.state.first_delivery(key, owner):
+            return None
         if kind == "shorten":
             data = await svc.state.version(article_id, version)
             if data is None:
-                await whisper(client, body, EXPIRED)
-                return
+                return EXPIRED
             min_words = (await svc.state.channel_settings(channel)).get("min_words") or svc.settings.min_words
             words = data["report"]["word_count"]
             if words <= min_words * 1.05:
-                await whisper(client, body, f"Cette version compte {words} mots, déjà au plus près du minimum de "
-                                            f"{min_words} : impossible de la raccourcir davantage.")
-                return
-        outcome = await svc.submitter.new_version(
-            delivery_key=delivery_key(body, action), article_id=article_id,
-            kind=kind, user=user, base_version=version)
+                return (f"Cette version compte {words} mots, déjà au plus près du minimum de "
+                        f"{min_words} : impossible de la raccourcir davantage.")
+        return await svc.submitter.new_version(delivery_key=key, article_id=article_id, kind=kind, user=user,
+                                               base_version=version)
+
+    try:
+        outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
     except queue_errors():
         await whisper(client, body, UNAVAILABLE)
         return
-    if outcome is Outcome.BUSY:
+    if outcome is None:  # a double click or a redelivery
+        return
+    if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
+        await whisper(client, body, outcome)
+    elif outcome is Outcome.BUSY:
         await whisper(client, body, BUSY)
     elif outcome.over_quota:
         await whisper(client, body, quota_text(outcome, svc.settings))

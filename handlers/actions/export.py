@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from slack_sdk.errors import SlackApiError
 
@@ -10,7 +11,8 @@ from jobs.publisher import slack_error
 from seo.article import Article
 from seo.render import export_files
 
-from ..replies import EXPIRED, UNAVAILABLE, queue_errors
+from ..patience import patiently
+from ..replies import EXPIRED, UNAVAILABLE, WAITING, queue_errors
 from ..services import Services
 from .common import allowed_click, article_here, delivery_key, parse_value, whisper
 
@@ -26,14 +28,21 @@ def register(app, svc: Services) -> None:
             return
         user, channel, thread_ts = who
         parsed = parse_value(action.get("value", ""))
-        try:
+        key, owner = delivery_key(body, action), secrets.token_hex(8)
+
+        async def read() -> dict | bool | None:
             if parsed is None or await article_here(svc, client, body, parsed[0]) is None:
-                return
-            if not await svc.state.first_delivery(delivery_key(body, action)):
-                return
-            data = await svc.state.version(*parsed) if parsed else None
+                return False  # told already: expired, or another thread's article
+            if not await svc.state.first_delivery(key, owner):
+                return False
+            return await svc.state.version(*parsed)
+
+        try:
+            data = await patiently(read, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
+            return
+        if data is False:  # a double click or a redelivery
             return
         if data is None:
             await whisper(client, body, EXPIRED)

@@ -1,12 +1,15 @@
 """Réessayer, under a failure message: the same job again."""
 from __future__ import annotations
 
+import secrets
+
 import blockkit as blocks
 from jobs.submit import Outcome
 
 from jobs.spec import JobSpec
 
-from ..replies import BUSY, ELSEWHERE, EXPIRED, UNAVAILABLE, queue_errors, quota_text
+from ..patience import patiently
+from ..replies import BUSY, ELSEWHERE, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
 from .common import allowed_click, delivery_key, whisper
 
@@ -20,18 +23,25 @@ def register(app, svc: Services) -> None:
             return
         user, channel, thread_ts = who
         key = delivery_key(body, action)
-        try:
+        owner = secrets.token_hex(8)
+
+        async def submit() -> Outcome | None:
             raw = await svc.state.job_get(action.get("value", ""), "spec")
             if raw:
                 spec = JobSpec.model_validate_json(raw)
                 if (spec.channel, spec.thread_ts) != (channel, thread_ts):  # another thread's job
                     await whisper(client, body, ELSEWHERE)
-                    return
-            if not await svc.state.first_delivery(key):
-                return
-            outcome = await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user)
+                    return None
+            if not await svc.state.first_delivery(key, owner):
+                return None
+            return await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user)
+
+        try:
+            outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
+            return
+        if outcome is None:  # a double click or a redelivery
             return
         if outcome is Outcome.BUSY:
             await whisper(client, body, BUSY)

@@ -1,11 +1,14 @@
 """« Choisir » under an alternative title: a new version with that title, the same body."""
 from __future__ import annotations
 
+import secrets
+
 import blockkit as blocks
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
+from ..patience import patiently
+from ..replies import BUSY, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
 from .common import allowed_click, article_here, delivery_key, whisper
 
@@ -31,23 +34,34 @@ def register(app, svc: Services) -> None:
         if parsed is None:
             return
         article_id, version, titles_job, index = parsed
-        try:
-            if not await svc.state.first_delivery(delivery_key(body, action)):
-                return
+        key, owner = delivery_key(body, action), secrets.token_hex(8)
+
+        async def submit() -> Outcome | str | None:
+            """Every Redis step of the click, idempotent so that a Redis blip can have it run again."""
             if await article_here(svc, client, body, article_id) is None:
-                return
+                return None  # told already: expired, or another thread's article
+            if not await svc.state.first_delivery(key, owner):
+                return None
             titles = await svc.state.titles(titles_job, article_id)
             if not titles or not 0 <= index < len(titles):
-                await whisper(client, body, EXPIRED)
-                return
+                return EXPIRED
             chosen = titles[index]
-            outcome = await svc.submitter.new_version(
-                delivery_key=delivery_key(body, action), article_id=article_id, kind="title", user=user,
-                base_version=version, new_title=chosen["title"], new_meta_title=chosen["meta_title"])
+            return await svc.submitter.new_version(
+                delivery_key=key, article_id=article_id, kind="title", user=user, base_version=version,
+                new_title=chosen["title"], new_meta_title=chosen["meta_title"])
+
+        try:
+            outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
             return
-        if outcome is Outcome.BUSY:
+        if outcome is None:  # a double click or a redelivery
+            return
+        if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
+            await whisper(client, body, outcome)
+        elif outcome is Outcome.BUSY:
             await whisper(client, body, BUSY)
+        elif outcome.over_quota:
+            await whisper(client, body, quota_text(outcome, svc.settings))
         elif outcome is Outcome.MISSING:
             await whisper(client, body, EXPIRED)

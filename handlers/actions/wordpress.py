@@ -1,11 +1,14 @@
 """WordPress: the clicked version goes to the article's draft (the worker talks to WordPress)."""
 from __future__ import annotations
 
+import secrets
+
 import blockkit as blocks
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..replies import EXPIRED, UNAVAILABLE, queue_errors
+from ..patience import patiently
+from ..replies import EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
 from .common import allowed_click, article_here, delivery_key, parse_value, whisper
 
@@ -27,23 +30,34 @@ def register(app, svc: Services) -> None:
         parsed = parse_value(action.get("value", ""))
         if parsed is None:
             return
-        key = delivery_key(body, action)
-        try:
-            if not await svc.state.first_delivery(key):
-                return
+        key, owner = delivery_key(body, action), secrets.token_hex(8)
+
+        async def submit() -> Outcome | str | None:
+            """Every Redis step of the click, idempotent so that a Redis blip can have it run again."""
             if await article_here(svc, client, body, parsed[0]) is None:
-                return
+                return None  # told already: expired, or another thread's article
+            if not await svc.state.first_delivery(key, owner):
+                return None
             settings = await svc.state.channel_settings(channel) if channel else {}
             if not svc.settings.wordpress or settings.get("wordpress", True) is False:
-                await whisper(client, body, OFF)
-                return
-            outcome = await svc.submitter.wordpress(delivery_key=key, article_id=parsed[0], version=parsed[1],
-                                                    user=user)
+                return OFF
+            return await svc.submitter.wordpress(delivery_key=key, article_id=parsed[0], version=parsed[1],
+                                                 user=user)
+
+        try:
+            outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
             return
+        if outcome is None:  # a double click or a redelivery
+            return
+        if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
+            await whisper(client, body, outcome)
+            return
         if outcome is Outcome.BUSY:
             await whisper(client, body, BUSY)
+        elif outcome.over_quota:
+            await whisper(client, body, quota_text(outcome, svc.settings))
         elif outcome is Outcome.MISSING:
             await whisper(client, body, EXPIRED)
         elif outcome is Outcome.STARTED:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 
 from slack_sdk.errors import SlackApiError
 
@@ -13,11 +14,13 @@ from seo.cleaning import MAX_WISH_CHARS, MIN_WORDS, compose_source
 from seo.instructions import parse_instruction
 
 from ..files import text_of_files
+from ..patience import patiently
 from ..replies import (
     BUSY,
     EXPIRED,
     NOT_ALLOWED,
     UNAVAILABLE,
+    WAITING,
     queue_errors,
     quota_text,
     text_from_slack,
@@ -101,10 +104,12 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
     thread_ts = event.get("thread_ts")
     # The same message reaches us as `message` and as `app_mention`, maybe retried: one key for all.
     delivery_key = f"msg:{channel}:{ts}"
+    owner = secrets.token_hex(8)
+    patience = svc.settings.queue_patience
 
     try:
         if thread_ts and thread_ts != ts:
-            article_id = await svc.state.article_for_thread(channel, thread_ts)
+            article_id = await patiently(lambda: svc.state.article_for_thread(channel, thread_ts), patience)
             if article_id is None:
                 return  # a conversation that is not ours
             if not svc.settings.allowed(user, channel):
@@ -117,16 +122,17 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if not text or _is_small_talk(text):
                 return
             if len(text) > MAX_WISH_CHARS:
-                if await svc.state.first_delivery(delivery_key):
+                if await patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience):
                     await _whisper(client, channel, user, thread_ts, _too_long(text))
                 return
-            if not await svc.state.first_delivery(delivery_key):
+            if not await patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience):
                 return
             await _revise(client, svc, channel, thread_ts, article_id, user, text, delivery_key)
             return
 
         watched = channel in svc.settings.watch_channels or (
-            not is_dm and not mentioned and (await svc.state.channel_settings(channel)).get("watch"))
+            not is_dm and not mentioned
+            and (await patiently(lambda: svc.state.channel_settings(channel), patience)).get("watch"))
         if not (is_dm or mentioned or watched):
             return
         if not svc.settings.allowed(user, channel):
@@ -162,9 +168,10 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
 async def _revise(client, svc: Services, channel, thread_ts, article_id, user, text, delivery_key) -> None:
     intent = parse_instruction(text)
     try:
-        outcome = await svc.submitter.new_version(
+        outcome = await patiently(lambda: svc.submitter.new_version(
             delivery_key=delivery_key, article_id=article_id, kind=intent.kind, user=user,
-            instruction=intent.instruction, keyword=intent.keyword)
+            instruction=intent.instruction, keyword=intent.keyword),
+            svc.settings.queue_patience, lambda: _say(client, channel, thread_ts, WAITING))
     except queue_errors():
         await _say(client, channel, thread_ts, UNAVAILABLE)
         return

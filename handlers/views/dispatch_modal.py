@@ -28,7 +28,10 @@ def register(app, svc: Services) -> None:
             await client.chat_postMessage(channel=user, text=NOT_ALLOWED)
             return
         keyword = text_value(view, blocks.KEYWORD_BLOCK, blocks.KEYWORD_ACTION) or None
+        async def waiting(text: str) -> None:
+            await client.chat_postEphemeral(channel=channel, user=user, text=text)
+
         started = await start_rewrite(client, svc, delivery_key=f"view:{view.get('id')}:{view.get('hash')}",
-                                      channel=channel, user=user, source=source, keyword=keyword)
+                                      channel=channel, user=user, source=source, keyword=keyword, waiting=waiting)
         if not started.ok:
             await client.chat_postEphemeral(channel=channel, user=user, text=started.message)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..replies import BUSY, ELSEWHERE, EXPIRED, NOT_ALLOWED, UNAVAILABLE, queue_errors, quota_text
+from ..patience import patiently
+from ..replies import BUSY, ELSEWHERE, EXPIRED, NOT_ALLOWED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
 from .common import field, metadata, text_value
 
@@ -23,31 +24,38 @@ def register(app, svc: Services) -> None:
             await ack(response_action="errors", errors={blocks.KEYWORD_BLOCK: "Six mots au plus pour un mot-clé."})
             return
         await ack()
-        meta = metadata(view, svc.settings)
+        meta = metadata(view, svc.settings)  # {} unless sealed by us (who opened it, for which article)
         user = body["user"]["id"]
-        try:
-            # The modal was opened under this article, in its own thread, by this user (sealed metadata),
-            # and the user may still use the bot there.
+
+        async def tell(text: str) -> None:
+            """Privately, in the article's thread when the modal says where it is; else by DM."""
+            channel, thread_ts = meta.get("channel"), meta.get("thread_ts")
+            if channel:
+                await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text)
+            else:
+                await client.chat_postMessage(channel=user, text=text)
+
+        async def submit() -> Outcome | str:
+            # The modal was opened under this article, in its own thread, by this user (sealed
+            # metadata), and the user may still use the bot there.
             rec = await svc.state.article(meta.get("article_id", "")) if meta else None
             if not meta or rec is None or meta.get("user") != user \
                     or (rec.channel, rec.thread_ts) != (meta.get("channel"), meta.get("thread_ts")):
-                await client.chat_postMessage(channel=user, text=EXPIRED if meta and rec is None else ELSEWHERE)
-                return
+                return EXPIRED if meta and rec is None else ELSEWHERE
             if not svc.settings.allowed(user, rec.channel):
-                await client.chat_postEphemeral(channel=rec.channel, user=user, thread_ts=rec.thread_ts,
-                                                text=NOT_ALLOWED)
-                return
-            outcome = await svc.submitter.new_version(
+                return NOT_ALLOWED
+            return await svc.submitter.new_version(
                 delivery_key=f"view:{view.get('id')}:{view.get('hash')}", article_id=meta.get("article_id", ""),
                 kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword)
+
+        try:
+            outcome = await patiently(submit, svc.settings.queue_patience, lambda: tell(WAITING))
         except queue_errors():
-            await client.chat_postMessage(channel=user, text=UNAVAILABLE)
+            await tell(UNAVAILABLE)
             return
-        if outcome in (Outcome.BUSY, Outcome.MISSING) or outcome.over_quota:
-            rec = await svc.state.article(meta.get("article_id", ""))
-            text = BUSY if outcome is Outcome.BUSY else EXPIRED if outcome is Outcome.MISSING else \
-                quota_text(outcome, svc.settings)
-            if rec:
-                await client.chat_postEphemeral(channel=rec.channel, user=user, thread_ts=rec.thread_ts, text=text)
-            else:
-                await client.chat_postMessage(channel=user, text=text)
+        if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
+            await tell(outcome)
+        elif outcome in (Outcome.BUSY, Outcome.MISSING):
+            await tell(BUSY if outcome is Outcome.BUSY else EXPIRED)
+        elif outcome.over_quota:
+            await tell(quota_text(outcome, svc.settings))

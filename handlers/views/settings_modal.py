@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import blockkit as blocks
 
+from ..patience import patiently
 from ..replies import UNAVAILABLE, queue_errors
 from ..services import Services
 from .common import field, metadata, text_value
@@ -41,10 +42,12 @@ def register(app, svc: Services) -> None:
             return
         try:
             if wordpress is None:  # the modal had no WordPress field: keep the channel's choice
-                wordpress = (await svc.state.channel_settings(channel)).get("wordpress", True) is not False
-            await svc.state.save_channel_settings(channel, {"min_words": min_words, "credit": credit or None,
-                                                            "house_style": house_style or None, "watch": watch,
-                                                            "wordpress": wordpress})
+                wordpress = (await patiently(lambda: svc.state.channel_settings(channel),
+                                             svc.settings.queue_patience)).get("wordpress", True) is not False
+            await patiently(lambda: svc.state.save_channel_settings(
+                channel, {"min_words": min_words, "credit": credit or None, "house_style": house_style or None,
+                          "watch": watch, "wordpress": wordpress}),
+                svc.settings.queue_patience)
         except queue_errors():
             await client.chat_postEphemeral(channel=channel, user=user, text=UNAVAILABLE)
             return

@@ -54,7 +54,7 @@ def test_app_home_lists_the_users_last_articles(bot, slack, channel, sample_text
         assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
         views = [c for c in s.calls("views.publish") if c["args"].get("user_id") == "U77"]
         return views and title in json.dumps(views[-1]["args"]["view"], ensure_ascii=False)
-    assert slack.wait_for(home_lists_it, timeout=15)
+    assert slack.wait_for(home_lists_it, timeout=60)
     assert len(article_messages(slack, channel, parent["ts"])) == 1
 
 

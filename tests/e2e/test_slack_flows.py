@@ -3,12 +3,12 @@ the bot's own messages and modals), with the Web API at SLACK_API_URL."""
 from __future__ import annotations
 
 import json
-import time
 
 
 from tests.exports import PageReader, front_matter
 from tests.fakes import slack_requests as sr
 from tests.fakes.openai_server import Error, Hang
+from tests.harness import settle
 
 from .conftest import article_messages, button_labels, context_of, markdown_of, word_count_of
 
@@ -33,7 +33,7 @@ def parent_of(slack, channel):
     return parents[0]
 
 
-def wait_articles(slack, channel, thread_ts, count=1, timeout=30):
+def wait_articles(slack, channel, thread_ts, count=1, timeout=90):
     return slack.wait_for(lambda s: (lambda arts: arts if len(arts) >= count else None)(
         article_messages(s, channel, thread_ts)), timeout=timeout)
 
@@ -161,7 +161,7 @@ def test_thread_reply_is_a_revision_and_a_retried_event_runs_once(bot, slack, ll
         assert sr.send(bot.url, *sr.retry(req, num=n))[0] == 200
     v2 = wait_articles(slack, channel, parent["ts"], 2)[1]
     assert "secrétaire général de l’OTAN" in context_of(v2)
-    time.sleep(1.5)
+    settle(slack, llm, redis_url=bot.env["REDIS_URL"])
     assert len(article_messages(slack, channel, parent["ts"])) == 2
     assert llm.calls - calls_before == 1  # one revision job, one call
 
@@ -185,7 +185,7 @@ def test_mention_with_a_dispatch_is_rewritten_once_despite_two_events(bot, slack
                   sr.message_event(msg["text"], channel=channel, user="U4", ts=msg["ts"])):
         assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
     wait_articles(slack, channel, msg["ts"])
-    time.sleep(1.0)
+    settle(slack, llm, redis_url=bot.env["REDIS_URL"])
     assert len(article_messages(slack, channel, msg["ts"])) == 1
     assert llm.calls == 1
 
@@ -202,11 +202,11 @@ def test_llm_failure_shows_a_french_message_and_retry_works(bot, slack, llm, cha
     run_command(bot, slack, channel, dispatch(sample_text))
     parent = slack.wait_for(lambda s: parent_of(s, channel) if s.messages(channel) else None)
     failure = slack.wait_for(lambda s: [m for m in s.messages(channel, parent["ts"], include_parent=False)
-                                        if "Réessayer" in json.dumps(m.get("blocks"), ensure_ascii=False)], timeout=40)[0]
+                                        if "Réessayer" in json.dumps(m.get("blocks"), ensure_ascii=False)], timeout=90)[0]
     assert "panne" in failure["text"] or "modèle" in failure["text"]
     body, headers = sr.block_actions("seo_retry", message=failure, slack=slack)
     assert sr.send(bot.url, body, headers)[0] == 200
-    article = wait_articles(slack, channel, parent["ts"], timeout=40)[0]
+    article = wait_articles(slack, channel, parent["ts"], timeout=90)[0]
     assert button_labels(article) == BUTTONS
 
 
@@ -216,12 +216,12 @@ def test_a_second_click_while_a_job_runs_starts_nothing_and_says_so(bot, slack, 
     v1 = wait_articles(slack, channel, parent["ts"])[0]
     llm.script(Hang(2.0))  # the next job takes 2 s
     sr.send(bot.url, *sr.block_actions("seo_regenerate", message=v1, slack=slack))
-    time.sleep(0.3)
+    slack.wait_for(lambda s: llm.in_flight >= 1, timeout=60)  # the first click's job is running
     sr.send(bot.url, *sr.block_actions("seo_regenerate", message=v1, slack=slack))
     eph = slack.wait_for(lambda s: [e for e in s.ephemerals(channel) if "déjà en cours" in e["text"]])
     assert eph
-    wait_articles(slack, channel, parent["ts"], 2, timeout=30)
-    time.sleep(1.0)
+    wait_articles(slack, channel, parent["ts"], 2)
+    settle(slack, llm, redis_url=bot.env["REDIS_URL"])
     assert len(article_messages(slack, channel, parent["ts"])) == 2
 
 
@@ -246,13 +246,13 @@ def test_a_dispatch_pasted_as_a_text_snippet_is_read_and_rewritten(bot, slack, s
     assert slack.calls("files.download")
 
 
-def test_a_file_shared_in_an_ordinary_channel_is_not_read(bot, slack, channel, sample_text):
+def test_a_file_shared_in_an_ordinary_channel_is_not_read(bot, slack, llm, channel, sample_text):
     before = len(slack.calls("files.download"))
     shared = slack.add_file(dispatch(sample_text), name="notes.txt")
     msg = slack.add_message(channel, "Pour info", user="U6", files=[shared], subtype="file_share")
     event = sr.message_event("Pour info", channel=channel, user="U6", ts=msg["ts"], subtype="file_share",
                              files=[shared])
     assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
-    time.sleep(1.0)
+    settle(slack, llm, redis_url=bot.env["REDIS_URL"])
     assert len(slack.calls("files.download")) == before
     assert slack.messages(channel, msg["ts"], include_parent=False) == []

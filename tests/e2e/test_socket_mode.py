@@ -33,8 +33,8 @@ def test_slash_command_over_socket_mode_in_memory_mode(socket_bot, sample_text):
                "response_url": slack.response_url("C500", "U1"), "api_app_id": "A1"}
     ack, seconds = slack.socket_send("slash_commands", payload)
     assert "envelope_id" in ack and seconds < 3
-    parent = slack.wait_for(lambda s: s.messages("C500"), timeout=10)[0]
-    article = slack.wait_for(lambda s: article_messages(s, "C500", parent["ts"]), timeout=30)[0]
+    parent = slack.wait_for(lambda s: s.messages("C500"), timeout=60)[0]
+    article = slack.wait_for(lambda s: article_messages(s, "C500", parent["ts"]), timeout=90)[0]
     assert button_labels(article)[:4] == ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter"]
 
 
@@ -48,15 +48,15 @@ def test_a_job_failing_on_an_unexpected_error_says_so_with_a_retry_button(socket
                "channel_id": "C501", "channel_name": "redaction", "team_id": "T1", "trigger_id": "trig.0.2",
                "response_url": slack.response_url("C501", "U1"), "api_app_id": "A1"}
     slack.socket_send("slash_commands", payload)
-    parent = slack.wait_for(lambda s: s.messages("C501"), timeout=10)[0]
+    parent = slack.wait_for(lambda s: s.messages("C501"), timeout=60)[0]
     slack.wait_for(lambda s: len(s.messages("C501", parent["ts"], include_parent=False)) >= 1)
     slack.fail("chat.postMessage", "fatal_error", times=1)  # the article's post: not a channel problem
     failure = slack.wait_for(lambda s: [m for m in s.messages("C501", parent["ts"], include_parent=False)
-                                        if "Réessayer" in str(m.get("blocks"))], timeout=15)[0]
+                                        if "Réessayer" in str(m.get("blocks"))], timeout=60)[0]
     assert "Erreur interne" in failure["text"]
     body = json.loads(parse_qs(sr.block_actions("seo_retry", message=failure, slack=slack)[0].decode())["payload"][0])
     slack.socket_send("interactive", body)
-    article = slack.wait_for(lambda s: article_messages(s, "C501", parent["ts"]), timeout=30)[0]
+    article = slack.wait_for(lambda s: article_messages(s, "C501", parent["ts"]), timeout=90)[0]
     assert button_labels(article)[0] == "Régénérer"
 
 

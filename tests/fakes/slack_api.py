@@ -456,6 +456,7 @@ class FakeSlack:
             self.files: list[dict] = []
             self._pending_uploads: dict[str, dict] = {}
             self._failures: dict[str, list[dict]] = {}
+            self._holds: list[dict] = []
             self._used_triggers: set[str] = set()
             self.long_texts: list[dict] = []
             self.statuses: list[dict] = []
@@ -512,6 +513,11 @@ class FakeSlack:
         """Recorded calls, oldest first: {"method", "args", "ts", "ok", "error", "status"}."""
         with self._lock:
             return [copy.deepcopy(c) for c in self._calls if method is None or c["method"] == method]
+
+    def call_count(self) -> int:
+        """How many calls were recorded (cheap: for polling until the bot is quiet)."""
+        with self._lock:
+            return len(self._calls)
 
     def last_call(self, method: Optional[str] = None) -> Optional[dict]:
         found = self.calls(method)
@@ -599,6 +605,35 @@ class FakeSlack:
             self._failures.setdefault(method, []).append(
                 {"error": error, "times": times, "retry_after": retry_after, "status": status})
 
+    def hold(self, method: str, seconds: float, *, match: Optional[Callable[[dict], bool]] = None,
+             times: Optional[int] = None) -> None:
+        """Delays the answer to `method` by `seconds` AFTER the call took effect (times=None: until
+        reset()). What a busy network or a loaded bot looks like: people already see the message
+        (and can click its buttons) while the poster still waits for Slack's answer. `match(args)`
+        picks the calls to hold (e.g. only messages carrying buttons)."""
+        with self._lock:
+            self._holds.append({"method": method, "seconds": seconds, "match": match, "times": times})
+
+    def release_holds(self) -> None:
+        with self._lock:
+            self._holds.clear()
+
+    def _take_hold(self, method: str, args: dict) -> float:
+        for h in self._holds:
+            if h["method"] != method:
+                continue
+            try:
+                if h["match"] is not None and not h["match"](args):
+                    continue
+            except Exception:  # noqa: BLE001
+                continue
+            if h["times"] is not None:
+                h["times"] -= 1
+                if h["times"] <= 0:
+                    self._holds.remove(h)
+            return h["seconds"]
+        return 0.0
+
     def response_url(self, channel_id: str, user_id: str, message_ts: Optional[str] = None) -> str:
         """A response_url served by this fake (what Slack puts in commands and actions)."""
         n = next(self._ids)
@@ -624,7 +659,7 @@ class FakeSlack:
                 lines.append(f"  {c['method']} [{outcome}] {args}")
             return "\n".join(lines) or "  (no calls)"
 
-    def wait_for(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 10.0,
+    def wait_for(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 30.0,
                  interval: float = 0.02) -> Any:
         """Polls predicate(self) until truthy; returns its value. Do not call it from the event
         loop that runs the bot (it blocks): use wait_for_async there."""
@@ -642,7 +677,7 @@ class FakeSlack:
                 raise self._timeout(predicate, timeout, last_exc)
             time.sleep(interval)
 
-    async def wait_for_async(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 10.0,
+    async def wait_for_async(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 30.0,
                              interval: float = 0.02) -> Any:
         deadline = time.monotonic() + timeout
         last_exc: Optional[BaseException] = None
@@ -836,6 +871,9 @@ class FakeSlack:
                 if exc.messages:
                     body["response_metadata"] = {"messages": exc.messages}
             self._record(method, args, body, 200)
+            hold = self._take_hold(method, args) if body.get("ok") else 0.0
+        if hold:
+            await asyncio.sleep(hold)
         return web.json_response(body)
 
     # ---------------------------------------------------------------- files shared by people
@@ -894,7 +932,7 @@ class FakeSlack:
     def socket_connected(self) -> bool:
         return bool(self.__dict__.get("_sockets"))
 
-    def socket_send(self, envelope_type: str, payload: dict, *, timeout: float = 5.0) -> tuple[dict, float]:
+    def socket_send(self, envelope_type: str, payload: dict, *, timeout: float = 30.0) -> tuple[dict, float]:
         """Send one envelope over Socket Mode as Slack does; returns (the app's ack, seconds to ack)."""
         async def send():
             envelope_id = str(uuid.uuid4())

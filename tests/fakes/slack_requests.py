@@ -457,7 +457,7 @@ def view_closed(view: dict, *, user_id: str = DEFAULT_USER_ID, team_id: str = DE
 # ------------------------------------------------------------------------------ transport
 
 
-def send(url: str, body: bytes, headers: dict, timeout: float = 10.0) -> tuple[int, bytes, float]:
+def send(url: str, body: bytes, headers: dict, timeout: float = 30.0) -> tuple[int, bytes, float]:
     """POSTs like Slack; returns (status, body, elapsed seconds). Slack itself gives up after 3 s."""
     req = urllib.request.Request(url, data=body, headers=headers, method="POST")
     start = time.monotonic()
@@ -470,7 +470,7 @@ def send(url: str, body: bytes, headers: dict, timeout: float = 10.0) -> tuple[i
 
 
 async def send_async(url: str, body: bytes, headers: dict,
-                     timeout: float = 10.0) -> tuple[int, bytes, float]:
+                     timeout: float = 30.0) -> tuple[int, bytes, float]:
     """Same as send(), without blocking the running event loop."""
     import aiohttp
 

@@ -9,7 +9,7 @@ from tests.fakes.fake_writer import write
 from tests.fakes.openai_server import Latency, Reply
 
 from .conftest import (
-    bot_posts, command, dispatch_of, duplicate_parts, parents, versions_posted,
+    bot_posts, command, dispatch_of, duplicate_parts, parents, settle, versions_posted,
     wait_articles, wait_parent,
 )
 
@@ -39,15 +39,15 @@ def test_worker_killed_three_times_during_drafts_every_job_posts_once(cluster, s
 
     seen = 0
     for _ in range(KILLS):
-        _wait(lambda: llm.in_flight >= 1 and llm.calls > seen, 40, "a draft in flight")
+        _wait(lambda: llm.in_flight >= 1 and llm.calls > seen, 90, "a draft in flight")
         seen = llm.calls
         worker.kill()  # SIGKILL: no cleanup, no goodbye
         worker = bot.worker()
     llm.latency = 0.0
 
     for ch, ts in threads.items():
-        wait_articles(slack, ch, ts, timeout=60)
-    time.sleep(1.5)  # would a late duplicate show up?
+        wait_articles(slack, ch, ts, timeout=120)
+    settle(slack, llm, bot.redis)  # every job done: a late duplicate would show by now
     for ch, ts in threads.items():
         assert versions_posted(slack, ch, ts) == {1: 1}, slack.dump()
         replies = slack.messages(ch, ts, include_parent=False)
@@ -75,14 +75,14 @@ def test_worker_killed_during_a_repair_round_reruns_and_posts_once(cluster, slac
     llm.script(Reply(_bad_draft), Latency(2.5))  # bad draft, then a slow repair call
     command(bot.url, slack, channel, dispatch_of(sample_text))
     thread = wait_parent(slack, channel)["ts"]
-    _wait(lambda: llm.calls >= 2 and llm.in_flight >= 1, 20, "the repair call")
+    _wait(lambda: llm.calls >= 2 and llm.in_flight >= 1, 60, "the repair call")
     status = slack.messages(channel, thread, include_parent=False)[0]
     assert "Corrections" in status["text"], status["text"]  # we are in a repair round
     assert "Corrigez l’article" in llm.requests[1]["messages"][-1]["content"]
     worker.kill()
     bot.worker()
-    wait_articles(slack, channel, thread, timeout=40)
-    time.sleep(1.5)
+    wait_articles(slack, channel, thread, timeout=120)
+    settle(slack, llm, bot.redis)
     assert versions_posted(slack, channel, thread) == {1: 1}
     assert duplicate_parts(slack, channel) == []
     # First run: draft + repair (killed); the re-run: one good draft.
@@ -100,16 +100,16 @@ def test_web_killed_while_jobs_run_jobs_still_post_and_new_web_serves(cluster, s
     for ch in channels:
         assert command(bot.url, slack, ch, dispatch_of(sample_text))[0] == 200
     threads = {ch: wait_parent(slack, ch)["ts"] for ch in channels}
-    _wait(lambda: llm.in_flight >= 2, 10, "both jobs drafting")
+    _wait(lambda: llm.in_flight >= 2, 60, "both jobs drafting")
     bot.restart_web()  # SIGKILL the web process, start a new one on the same port
     llm.latency = 0.0
     for ch, ts in threads.items():
-        wait_articles(slack, ch, ts, timeout=30)
+        wait_articles(slack, ch, ts, timeout=90)
     # The new web process takes commands and button clicks.
     third = channel + "C"
     assert command(bot.url, slack, third, dispatch_of(sample_text))[0] == 200
-    wait_articles(slack, third, wait_parent(slack, third)["ts"], timeout=30)
-    time.sleep(1.0)
+    wait_articles(slack, third, wait_parent(slack, third)["ts"], timeout=90)
+    settle(slack, llm, bot.redis)
     for ch, ts in list(threads.items()) + [(third, wait_parent(slack, third)["ts"])]:
         assert versions_posted(slack, ch, ts) == {1: 1}
     assert duplicate_parts(slack) == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 
@@ -12,7 +11,7 @@ from tests.e2e.conftest import context_of, word_count_of
 from tests.fakes import slack_requests as sr
 
 from .conftest import (
-    bot_posts, command, dispatch_of, versions_posted, wait_articles, wait_parent, whispers,
+    bot_posts, command, dispatch_of, settle, versions_posted, wait_articles, wait_parent, whispers,
 )
 
 FRENCH = re.compile(r"[éèàçêù’]")
@@ -30,7 +29,7 @@ GERMAN = ("WASHINGTON (dpa) - NATO-Generalsekretär Jens Stoltenberg hat US-Prä
           "Führung in einer schwierigen Zeit für Europa und die Welt.")
 
 
-def _outcome(slack, channel, user, thread=None, timeout=30):
+def _outcome(slack, channel, user, thread=None, timeout=90):
     """('article', msgs) or ('message', text) — whatever the user ends up with."""
     def seen(s):
         if thread:
@@ -183,5 +182,5 @@ def test_forged_and_replayed_requests_get_401_and_do_nothing(shared, slack, llm,
     req = sr.slash_command(dispatch_of(sample_text), channel_id=channel, slack=slack)
     assert sr.send(shared.url, *sr.forged(req))[0] == 401
     assert sr.send(shared.url, *sr.stale(req))[0] == 401
-    time.sleep(0.5)
+    settle(slack, llm, shared.redis)
     assert slack.messages(channel) == [] and llm.calls == 0

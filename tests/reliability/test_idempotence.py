@@ -1,12 +1,11 @@
 """The same delivery twice (Slack's retries, a double click, two web processes) runs once."""
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.fakes import slack_requests as sr
 
-from .conftest import dispatch_of, parents, versions_posted, wait_articles, wait_parent
+from .conftest import dispatch_of, parents, settle, versions_posted, wait_articles, wait_parent
 
 
 def _send_all(urls_and_requests):
@@ -26,7 +25,7 @@ def test_same_slash_command_retried_and_sent_to_two_web_processes_runs_once(clus
     assert statuses == [200] * 4
     thread = wait_parent(slack, channel)["ts"]
     wait_articles(slack, channel, thread)
-    time.sleep(1.0)
+    settle(slack, llm, bot.redis)
     assert len(parents(slack, channel)) == 1
     assert versions_posted(slack, channel, thread) == {1: 1}
     assert llm.calls == 1
@@ -42,7 +41,7 @@ def test_same_slash_command_retried_and_sent_to_two_web_processes_runs_once(clus
     ev = sr.event_callback(sr.message_event(msg["text"], channel=dm, user="U3", ts=msg["ts"], channel_type="im"))
     assert _send_all([(web1.url, ev), (web2.url, ev)] + [(web1.url, sr.retry(ev, n)) for n in (1, 2, 3)]) == [200] * 5
     wait_articles(slack, dm, msg["ts"])
-    time.sleep(1.5)
+    settle(slack, llm, bot.redis)
     assert versions_posted(slack, channel, thread) == {1: 1, 2: 1}
     assert versions_posted(slack, dm, msg["ts"]) == {1: 1}
     assert llm.calls == 3
