@@ -13,7 +13,7 @@ def test_the_wordpress_button_comes_only_when_asked_and_acts_on_its_version():
     with_wp = B.article_messages(make_article(), make_report(812), body, version=3, article_id="aid",
                                  wordpress=True)
     assert [b["text"]["text"] for b in buttons(plain[-1])] == ["Régénérer", "Raccourcir", "Changer le mot-clé",
-                                                               "Exporter"]
+                                                               "Exporter", "Titres", "Réseaux sociaux"]
     last = buttons(with_wp[-1])[-1]
     assert (last["text"]["text"], last["action_id"], last["value"]) == ("WordPress", B.ACTION_WORDPRESS, "aid:3")
     for message in with_wp:
