@@ -12,6 +12,9 @@ ACTION_CHANGE_KEYWORD = "seo_change_keyword"
 ACTION_EXPORT = "seo_export"
 # Button under an error; value = the opaque job reference given to error_message().
 ACTION_RETRY = "seo_retry"
+# 👍 / 👎 under each version (feedback_buttons in a context_actions block);
+# value = f"{article_id}:{version}:{vote}", vote "up" or "down".
+ACTION_FEEDBACK = "seo_feedback"
 ARTICLE_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTEN, ACTION_CHANGE_KEYWORD, ACTION_EXPORT)
 
 # View callback ids; each modal's private_metadata is the caller's JSON string, untouched.

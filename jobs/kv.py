@@ -22,6 +22,8 @@ class KV(Protocol):
     async def incr(self, key: str, ttl: float) -> int: ...
     async def push_recent(self, key: str, value: str, keep: int, ttl: float) -> None: ...
     async def recent(self, key: str, count: int) -> list[str]: ...
+    async def hset(self, key: str, field: str, value: str, ttl: float) -> None: ...
+    async def hgetall(self, key: str) -> dict[str, str]: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -80,6 +82,13 @@ class RedisKV:
 
     async def recent(self, key, count):
         return await self.redis.lrange(PREFIX + key, 0, count - 1)
+
+    async def hset(self, key, field, value, ttl):
+        async with self.redis.pipeline(transaction=True) as pipe:
+            await pipe.hset(PREFIX + key, field, value).pexpire(PREFIX + key, int(ttl * 1000)).execute()
+
+    async def hgetall(self, key):
+        return await self.redis.hgetall(PREFIX + key)
 
     async def ping(self):
         await self.redis.ping()
@@ -144,6 +153,15 @@ class MemoryKV:
 
     async def recent(self, key, count):
         return list(self._live(key) or [])[:count]
+
+    async def hset(self, key, field, value, ttl):
+        items = dict(self._live(key) or {})
+        items[field] = value
+        self._data[key] = (items, time.monotonic() + ttl)
+
+    async def hgetall(self, key):
+        value = self._live(key)
+        return dict(value) if isinstance(value, dict) else {}
 
     async def ping(self):
         return None
