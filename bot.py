@@ -19,7 +19,7 @@ from dotenv import load_dotenv
 log = logging.getLogger("seo-fr")
 
 
-def _web_client(settings):
+def _web_client(settings, *, retries: bool = True):
     from slack_sdk.http_retry.builtin_async_handlers import (
         AsyncConnectionErrorRetryHandler,
         AsyncRateLimitErrorRetryHandler,
@@ -35,6 +35,11 @@ def _web_client(settings):
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
     client = AsyncWebClient(**kwargs)
+    if not retries:
+        # Streaming calls: a `ratelimited` start means "post the article whole, now", and a
+        # resent append or start would duplicate text or messages. No handler sleeps or resends.
+        client.retry_handlers.clear()
+        return client
     client.retry_handlers.extend([
         AsyncRateLimitErrorRetryHandler(max_retry_count=5),
         AsyncServerErrorRetryHandler(max_retry_count=2),
@@ -114,8 +119,14 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     from jobs.runner import JobRunner
     from seo.pipeline import Engine
 
+    from jobs.streaming import Streamer
+
     engine = Engine()
-    runner = JobRunner(engine, state, Publisher(_web_client(settings), state), settings)
+    streamer = None
+    if settings.stream:
+        streamer = Streamer(_web_client(settings, retries=False), appends_per_min=settings.stream_appends_per_min,
+                            starts_per_min=settings.stream_starts_per_min)
+    runner = JobRunner(engine, state, Publisher(_web_client(settings), state), settings, streamer=streamer)
     task = asyncio.create_task(queue.run_worker(runner, settings.worker_concurrency))
     log.info("Worker prêt (%d travaux simultanés)", settings.worker_concurrency)
     waiter = asyncio.create_task(stop.wait())

@@ -41,7 +41,8 @@ async def _post_parent(client: AsyncWebClient, channel: str, user: str, source: 
 
 
 async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: str, channel: str, user: str,
-                        source: str, keyword: str | None = None, thread_ts: str | None = None) -> Started:
+                        source: str, keyword: str | None = None, thread_ts: str | None = None,
+                        team: str | None = None) -> Started:
     """Validate, post the parent (if no thread yet) and the status message, then enqueue."""
     await after_acks()
     try:
@@ -68,7 +69,8 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
         return Started(False, f"Slack a refusé le message ({err}) : réessayez dans un instant.")
     try:
         outcome = await svc.submitter.new_article(delivery_key=delivery_key, channel=channel, thread_ts=thread_ts,
-                                                  source=source, user=user, status_ts=status["ts"], keyword=keyword)
+                                                  source=source, user=user, status_ts=status["ts"], keyword=keyword,
+                                                  team=team)
     except queue_errors():
         log.warning("queue unreachable while starting a rewrite")
         await _safe_update(client, channel, status["ts"], UNAVAILABLE)

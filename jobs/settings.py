@@ -29,6 +29,9 @@ class BotSettings:
     retention_days: int = 30
     worker_concurrency: int = 100
     job_timeout: int = 900
+    stream: bool = True  # SEO_STREAM: write the article into the thread as the model writes it
+    stream_appends_per_min: int = 100  # Slack's budgets per workspace (Tier 4 / Tier 2)
+    stream_starts_per_min: int = 20
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -46,6 +49,9 @@ class BotSettings:
             retention_days=_int("SEO_RETENTION_DAYS", 30),
             worker_concurrency=_int("SEO_WORKER_CONCURRENCY", 100),
             job_timeout=_int("SEO_JOB_TIMEOUT", 900),
+            stream=os.environ.get("SEO_STREAM", "on").strip().lower() not in ("off", "0", "false", "no", "non"),
+            stream_appends_per_min=_int("SEO_STREAM_APPENDS_PER_MIN", 100),
+            stream_starts_per_min=_int("SEO_STREAM_STARTS_PER_MIN", 20),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

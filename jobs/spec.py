@@ -21,3 +21,7 @@ class JobSpec(BaseModel):
     keyword: str | None = None
     min_words: int | None = None
     credit: str | None = None
+    # Who the job is for (the person who typed, mentioned or clicked, and their workspace):
+    # Slack's streaming methods need them in channels (recipient_user_id / recipient_team_id).
+    recipient_user_id: str | None = None
+    recipient_team_id: str | None = None

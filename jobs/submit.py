@@ -45,16 +45,18 @@ class Submitter:
         return Outcome.STARTED if queued else Outcome.DUPLICATE
 
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
-                          status_ts: str | None = None, keyword: str | None = None) -> Outcome:
+                          status_ts: str | None = None, keyword: str | None = None,
+                          team: str | None = None) -> Outcome:
         rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
                                               requested_by=user)
         spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
-                       thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None)
+                       thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None,
+                       recipient_user_id=user, recipient_team_id=team)
         return await self._enqueue(spec)
 
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
                           base_version: int | None = None, instruction: str | None = None,
-                          keyword: str | None = None) -> Outcome:
+                          keyword: str | None = None, team: str | None = None) -> Outcome:
         rec = await self.state.article(article_id)
         if rec is None:
             return Outcome.MISSING
@@ -65,13 +67,16 @@ class Submitter:
             base_version = latest["version"]
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
-                       instruction=instruction, keyword=keyword)
+                       instruction=instruction, keyword=keyword, recipient_user_id=user,
+                       recipient_team_id=team)
         return await self._enqueue(spec)
 
-    async def retry(self, *, delivery_key: str, failed_job_id: str, user: str) -> Outcome:
+    async def retry(self, *, delivery_key: str, failed_job_id: str, user: str, team: str | None = None) -> Outcome:
         raw = await self.state.job_get(failed_job_id, "spec")
         if not raw:
             return Outcome.MISSING
         old = JobSpec.model_validate_json(raw)
-        spec = old.model_copy(update={"id": job_id_for(delivery_key), "status_ts": None, "user": user})
+        spec = old.model_copy(update={"id": job_id_for(delivery_key), "status_ts": None, "user": user,
+                                         "recipient_user_id": user,
+                                         "recipient_team_id": team or old.recipient_team_id})
         return await self._enqueue(spec)

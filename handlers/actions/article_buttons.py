@@ -13,7 +13,7 @@ from jobs.submit import Outcome
 from ..pacing import after_acks
 from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import allowed_click, delivery_key, parse_value, whisper
+from .common import allowed_click, click_team, delivery_key, parse_value, whisper
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
                 return
         outcome = await svc.submitter.new_version(
             delivery_key=delivery_key(body, action), article_id=article_id,
-            kind=kind, user=user, base_version=version)
+            kind=kind, user=user, base_version=version, team=click_team(body))
     except queue_errors():
         await whisper(client, body, UNAVAILABLE)
         return

@@ -6,7 +6,7 @@ from jobs.submit import Outcome
 
 from ..replies import BUSY, EXPIRED, UNAVAILABLE, queue_errors
 from ..services import Services
-from .common import allowed_click, delivery_key, whisper
+from .common import allowed_click, click_team, delivery_key, whisper
 
 
 def register(app, svc: Services) -> None:
@@ -21,7 +21,8 @@ def register(app, svc: Services) -> None:
         try:
             if not await svc.state.first_delivery(key):
                 return
-            outcome = await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user)
+            outcome = await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user,
+                                              team=click_team(body))
         except queue_errors():
             await whisper(client, body, UNAVAILABLE)
             return

@@ -28,6 +28,7 @@ def register(app, svc: Services) -> None:
             return
         keyword = text_value(view, blocks.KEYWORD_BLOCK, blocks.KEYWORD_ACTION) or None
         started = await start_rewrite(client, svc, delivery_key=f"view:{view.get('id')}:{view.get('hash')}",
-                                      channel=channel, user=user, source=source, keyword=keyword)
+                                      channel=channel, user=user, source=source, keyword=keyword,
+                                      team=(body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id"))
         if not started.ok:
             await client.chat_postEphemeral(channel=channel, user=user, text=started.message)

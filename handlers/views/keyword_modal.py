@@ -28,7 +28,8 @@ def register(app, svc: Services) -> None:
         try:
             outcome = await svc.submitter.new_version(
                 delivery_key=f"view:{view.get('id')}:{view.get('hash')}", article_id=meta.get("article_id", ""),
-                kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword)
+                kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword,
+                team=(body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id"))
         except queue_errors():
             await client.chat_postMessage(channel=user, text=UNAVAILABLE)
             return
