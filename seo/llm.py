@@ -5,15 +5,25 @@ deployments speak it. Transport retries (connection errors, timeouts, 429 with
 Retry-After, 5xx) are the SDK's own: exponential backoff with jitter. We add one
 retry for a reply that is not valid JSON for the schema, and turn every failure
 into an LLMError with a French message.
+
+Streaming (`stream=True`): the same request with `stream=True` and
+`stream_options={"include_usage": True}`, the content handed piece by piece to a StreamSink.
+The SDK retries what fails before the stream starts; a stream that breaks once started (cut
+connection, read timeout, an error event, an end without finish_reason) is retried here, with
+the same backoff and number of retries. A server that refuses streaming (or json_schema while
+streaming) or answers a streamed request with a plain completion is remembered as such for the
+client's lifetime, and gets today's non-streamed request.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
+import random
 import re
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 import openai
 from pydantic import BaseModel, ValidationError
@@ -79,6 +89,46 @@ class _BadReply(Exception):
     pass
 
 
+class _StreamBroken(Exception):
+    """A started stream ended without its finish_reason (retried like a cut connection)."""
+
+
+class StreamSink(Protocol):
+    """Receives a streamed reply's content (seo.streaming.MarkdownStream)."""
+
+    async def restart(self) -> None:
+        """An attempt begins (the first, or a retry): its content starts from scratch."""
+
+    async def feed(self, delta: str) -> None:
+        """The next piece of the reply's content."""
+
+    async def finish(self) -> None:
+        """The attempt's content is whole (finish_reason "stop")."""
+
+
+@dataclass
+class _Reply:
+    """What we use of a completion, streamed or not."""
+
+    content: str | None
+    refusal: str | None
+    finish_reason: str | None
+    usage: Any
+
+
+def _reply_of(resp) -> _Reply:
+    if not resp.choices:
+        return _Reply(None, None, None, resp.usage)
+    choice = resp.choices[0]
+    return _Reply(choice.message.content, getattr(choice.message, "refusal", None), choice.finish_reason,
+                  resp.usage)
+
+
+def _backoff(retry: int) -> float:
+    """The SDK's retry delay: 0.5 s doubling, at most 8 s, minus up to 25 % jitter."""
+    return min(0.5 * 2 ** retry, 8.0) * (1 - 0.25 * random.random())
+
+
 def _json_object(content: str):
     """The JSON object of a reply; tolerates a Markdown fence some local models add."""
     text = content.strip()
@@ -139,8 +189,11 @@ class LLMClient:
         await self._client.close()
 
     async def complete(self, messages: list[dict], model: type[M], usage: Usage, *,
-                       name: str = "article", temperature: float = 0.4) -> M:
-        """One logical call returning a validated `model`; a malformed reply is retried once."""
+                       name: str = "article", temperature: float = 0.4, stream: bool = False,
+                       sink: StreamSink | None = None) -> M:
+        """One logical call returning a validated `model`; a malformed reply is retried once.
+
+        `stream`: stream the reply (when the server can), handing its content to `sink`."""
         response_format = {
             "type": "json_schema",
             "json_schema": {"name": name, "strict": True, "schema": _request_schema(model)},
@@ -148,17 +201,27 @@ class LLMClient:
         last_problem = ""
         for attempt in range(2):
             try:
-                return await self._once(messages, model, response_format, usage, temperature)
+                return await self._once(messages, model, response_format, usage, temperature, stream, sink)
             except _BadReply as exc:
                 last_problem = str(exc)
                 log.warning("LLM reply unusable (attempt %d): %s", attempt + 1, last_problem)
         raise LLMError(f"Le modèle a renvoyé deux fois une réponse inutilisable ({last_problem}).")
 
-    async def _create(self, messages, response_format, temperature: float):
+    @property
+    def streams(self) -> bool:
+        """False once the server showed it cannot stream our requests."""
+        return "stream" not in self._unsupported
+
+    async def _create(self, messages, response_format, temperature: float, stream: bool = False):
         """The request, adapted once to what this server accepts (remembered for the process):
-        reasoning models refuse `temperature`; some local servers lack `json_schema`."""
-        for _ in range(3):
+        reasoning models refuse `temperature`; some local servers lack `json_schema`, streaming,
+        or `json_schema` while streaming. Returns an AsyncStream or a ChatCompletion."""
+        for _ in range(4):
+            streaming = stream and "stream" not in self._unsupported
             kwargs = {"model": self.settings.model, "messages": messages}
+            if streaming:
+                kwargs["stream"] = True
+                kwargs["stream_options"] = {"include_usage": True}
             if "temperature" not in self._unsupported:
                 kwargs["temperature"] = temperature
             if "json_schema" in self._unsupported:
@@ -174,6 +237,9 @@ class LLMClient:
                 text = str(exc).lower()
                 if "temperature" in text and "temperature" not in self._unsupported:
                     self._unsupported.add("temperature")
+                elif streaming and ("stream" in text or "json_schema" in text or "response_format" in text):
+                    # Refused while streaming: try today's request before giving up json_schema.
+                    self._unsupported.add("stream")
                 elif ("json_schema" in text or "response_format" in text) and "json_schema" not in self._unsupported:
                     self._unsupported.add("json_schema")
                 else:
@@ -181,10 +247,70 @@ class LLMClient:
                 log.warning("the LLM server does not accept a parameter; retrying without it")
         raise LLMError("Le service du modèle refuse nos paramètres de requête.")
 
-    async def _once(self, messages, model, response_format, usage: Usage, temperature: float):
+    async def _streamed(self, messages, response_format, temperature: float, sink: StreamSink | None) -> _Reply:
+        """A streamed request; a stream that breaks once started is retried from scratch."""
+        retries = max(0, self.settings.max_retries)
+        for retry in range(retries + 1):
+            if sink is not None:
+                await sink.restart()
+            resp = await self._create(messages, response_format, temperature, stream=True)
+            if not isinstance(resp, openai.AsyncStream):
+                return _reply_of(resp)  # adapted to a non-streamed request
+            if "application/json" in resp.response.headers.get("content-type", ""):
+                # The server ignored stream=True and sent a whole completion: use it, and stop asking.
+                self._unsupported.add("stream")
+                log.warning("the LLM server does not stream; using non-streamed requests")
+                body = json.loads(await resp.response.aread())
+                await resp.close()
+                return _reply_of(openai.types.chat.ChatCompletion.model_validate(body))
+            try:
+                return await self._consume(resp, sink)
+            except (openai.APIError, _StreamBroken) as exc:  # after the stream started: not the SDK's to retry
+                if retry == retries:
+                    if isinstance(exc, openai.APITimeoutError):
+                        raise
+                    raise LLMError("La réponse du modèle a été interrompue en cours de rédaction, même après "
+                                   "plusieurs essais.") from exc
+                log.warning("LLM stream broken (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(_backoff(retry))
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _consume(stream, sink: StreamSink | None) -> _Reply:
+        content: list[str] = []
+        refusal: list[str] = []
+        finish = None
+        usage = None
+        async with stream:
+            async for chunk in stream:
+                if chunk.usage is not None:
+                    usage = chunk.usage
+                if not chunk.choices:
+                    continue
+                choice = chunk.choices[0]
+                delta = choice.delta
+                if delta is not None and delta.content:
+                    content.append(delta.content)
+                    if sink is not None:
+                        await sink.feed(delta.content)
+                if delta is not None and getattr(delta, "refusal", None):
+                    refusal.append(delta.refusal)
+                if choice.finish_reason:
+                    finish = choice.finish_reason
+        if finish is None:
+            raise _StreamBroken("stream ended without finish_reason")
+        if sink is not None and finish == "stop" and not refusal:
+            await sink.finish()
+        return _Reply("".join(content), "".join(refusal) or None, finish, usage)
+
+    async def _once(self, messages, model, response_format, usage: Usage, temperature: float,
+                    stream: bool = False, sink: StreamSink | None = None):
         usage.llm_calls += 1
         try:
-            resp = await self._create(messages, response_format, temperature)
+            if stream and self.streams:
+                resp = await self._streamed(messages, response_format, temperature, sink)
+            else:
+                resp = _reply_of(await self._create(messages, response_format, temperature))
         except openai.AuthenticationError as exc:
             raise LLMError("Clé d’API refusée par le service du modèle (vérifiez OPENAI_API_KEY).") from exc
         except openai.PermissionDeniedError as exc:
@@ -209,15 +335,13 @@ class LLMClient:
             usage.completion_tokens += resp.usage.completion_tokens or 0
             details = getattr(resp.usage, "prompt_tokens_details", None)
             usage.cached_tokens += (getattr(details, "cached_tokens", 0) or 0) if details else 0
-        if not resp.choices:
+        if resp.finish_reason is None and resp.content is None and resp.refusal is None:
             raise _BadReply("réponse vide")
-        choice = resp.choices[0]
-        refusal = getattr(choice.message, "refusal", None)
-        if refusal:
+        if resp.refusal:
             raise _BadReply("refus du modèle")
-        if choice.finish_reason == "length":
+        if resp.finish_reason == "length":
             raise _BadReply("réponse tronquée")
-        content = choice.message.content or ""
+        content = resp.content or ""
         try:
             return _lenient(model, _json_object(content))
         except (json.JSONDecodeError, ValidationError, TypeError) as exc:

@@ -3,6 +3,10 @@
 A first draft that passes the checks costs exactly one LLM call; otherwise one
 targeted repair call lists the exact problems, at most two rounds, and the best
 candidate seen is kept.
+
+With `on_text`, every LLM call of the job is streamed and the job's first call (the draft,
+or the revision) feeds `on_text` with the article's Markdown as it is written
+(seo/streaming.py); repair calls never feed it, and `progress("repairing", …)` comes first.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from .glossary import french_names_for
 from .llm import LLMClient, Usage
 from .prompts import draft_messages, repair_messages, revision_messages
 from .render import body_markdown, to_html, to_markdown
+from .streaming import MarkdownStream, OnText
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +40,24 @@ async def _no_progress(step: str, detail: str | None = None) -> None:
 
 @dataclass
 class Result:
+    """A checked article.
+
+    `streamed_draft_shipped`: the job streamed (`on_text` given), `on_text` received the whole
+    Markdown of the first call's reply (nothing stopped the feed) and the shipped article is
+    that reply with no LLM repair: only code fixes (typography, near-miss quotes, meta
+    lengths, slug) tell it from what was streamed. False when nothing or part was streamed,
+    or when a repair's article ships instead.
+    `streamed_markdown`: the concatenation of what `on_text` received ("" when nothing).
+    """
+
     article: Article
     markdown: str
     body_markdown: str
     html: str
     report: dict
     usage: Usage
+    streamed_draft_shipped: bool = False
+    streamed_markdown: str = ""
 
     def to_contract(self) -> dict:
         return {
@@ -59,6 +76,7 @@ class _Candidate:
     issues: list
     analysis: dict
     hard: int
+    round_no: int = 0
 
     def rank(self, min_words: int) -> tuple:
         # Fidelity first, then length, then the other rules.
@@ -95,7 +113,8 @@ class Engine:
 
     async def rewrite(self, raw: str, *, keyword: str | None = None, min_words: int | None = None,
                       credit: str | None = None, progress: Progress | None = None,
-                      temperature: float = 0.4) -> Result:
+                      temperature: float = 0.4, on_text: OnText | None = None) -> Result:
+        """A checked article from a dispatch. `on_text`: see the module docstring and Result."""
         started = time.perf_counter()
         progress = progress or _no_progress
         min_words = min_words or self.settings.min_words
@@ -105,14 +124,19 @@ class Engine:
         usage = Usage()
         await progress("drafting", None)
         messages = draft_messages(dispatch, min_words=min_words, keyword=keyword)
-        draft = await self.llm.complete(messages, Draft, usage, temperature=temperature)
+        streamer = MarkdownStream(on_text) if on_text is not None else None
+        draft = await self.llm.complete(messages, Draft, usage, temperature=temperature,
+                                        stream=streamer is not None, sink=streamer)
         return await self._check_and_repair(dispatch, draft, usage, keyword=keyword, min_words=min_words,
-                                            credit=credit, progress=progress, started=started)
+                                            credit=credit, progress=progress, started=started,
+                                            streamer=streamer)
 
     async def revise(self, raw: str, article: Article, *, instruction: str, keyword: str | None = None,
                      min_words: int | None = None, target_words: int | None = None,
-                     credit: str | None = None, progress: Progress | None = None) -> Result:
-        """A new version of `article` following an editor's instruction, with the same checks."""
+                     credit: str | None = None, progress: Progress | None = None,
+                     on_text: OnText | None = None) -> Result:
+        """A new version of `article` following an editor's instruction, with the same checks.
+        `on_text` is fed by the revision call (see the module docstring and Result)."""
         started = time.perf_counter()
         progress = progress or _no_progress
         min_words = min_words or self.settings.min_words
@@ -122,16 +146,18 @@ class Engine:
         kw = keyword or article.focus_keyword
         messages = revision_messages(dispatch, article, instruction, min_words=min_words, keyword=kw,
                                      target=target_words)
-        draft = await self.llm.complete(messages, Draft, usage)
+        streamer = MarkdownStream(on_text) if on_text is not None else None
+        draft = await self.llm.complete(messages, Draft, usage, stream=streamer is not None, sink=streamer)
         # Never a ceiling at or under the floor: that problem could not be repaired.
         max_words = max(round(target_words * 1.1), min_words + 30) if target_words else None
         return await self._check_and_repair(dispatch, draft, usage, keyword=kw, min_words=min_words,
                                             credit=credit if credit is not None else article.credit,
                                             progress=progress, max_words=max_words, target=target_words,
-                                            started=started)
+                                            started=started, streamer=streamer)
 
     async def shorten(self, raw: str, article: Article, *, min_words: int | None = None,
-                      credit: str | None = None, progress: Progress | None = None) -> Result:
+                      credit: str | None = None, progress: Progress | None = None,
+                      on_text: OnText | None = None) -> Result:
         min_words = min_words or self.settings.min_words
         words = count_words(article.body_text())
         target = max(min_words + 10, round(words * 0.8))
@@ -142,19 +168,20 @@ class Engine:
             )
         return await self.revise(
             raw, article, min_words=min_words, target_words=target, credit=credit, progress=progress,
-            instruction=f"Raccourcissez l’article à environ {target} mots (jamais moins de {min_words}) : "
+            on_text=on_text, instruction=f"Raccourcissez l’article à environ {target} mots (jamais moins de {min_words}) : "
                         "resserrez les phrases et retirez les redites, gardez les faits essentiels, "
                         "les citations clés et les intertitres.",
         )
 
     async def change_keyword(self, raw: str, article: Article, keyword: str, *, min_words: int | None = None,
-                             credit: str | None = None, progress: Progress | None = None) -> Result:
+                             credit: str | None = None, progress: Progress | None = None,
+                             on_text: OnText | None = None) -> Result:
         keyword = keyword.strip()
         if not keyword:
             raise InputError("Indiquez un mot-clé.")
         return await self.revise(
             raw, article, keyword=keyword, min_words=min_words, credit=credit, progress=progress,
-            instruction=f"Optimisez l’article pour le nouveau mot-clé principal « {keyword} » : titre, titre SEO, "
+            on_text=on_text, instruction=f"Optimisez l’article pour le nouveau mot-clé principal « {keyword} » : titre, titre SEO, "
                         "chapô, méta-description et une partie des intertitres le contiennent ; focus_keyword "
                         "vaut exactement ce mot-clé.",
         )
@@ -162,7 +189,7 @@ class Engine:
     async def _check_and_repair(self, dispatch: Dispatch, draft: Draft, usage: Usage, *, keyword: str | None,
                                 min_words: int, credit: str | None, progress: Progress,
                                 max_words: int | None = None, target: int | None = None,
-                                started: float) -> Result:
+                                started: float, streamer: MarkdownStream | None = None) -> Result:
         facts = dispatch.fact_source
         if not looks_french(dispatch.text):
             facts += "\n" + french_names_for(dispatch.text)  # NATO vouches for OTAN
@@ -178,7 +205,7 @@ class Engine:
             problems = find_problems(article, body_words=words, min_words=min_words, issues=issues,
                                      analysis=analysis, max_words=max_words)
             hard = [p for p in problems if p.hard]
-            cand = _Candidate(article, words, issues, analysis, len(hard))
+            cand = _Candidate(article, words, issues, analysis, len(hard), round_no)
             if best is None or cand.rank(min_words) <= best.rank(min_words):
                 best = cand
             log.info("round %d: %d words, %d hard problems (%s)", round_no, words, len(hard),
@@ -189,7 +216,9 @@ class Engine:
             messages = repair_messages(dispatch, article, [p.message for p in problems], min_words=min_words,
                                        keyword=keyword, target=target)
             try:
-                draft = await self.llm.complete(messages, Draft, usage)
+                # Streamed too when the job streams (no idle read timeout on a long reply), but
+                # never into on_text: what was streamed stays the draft under verification.
+                draft = await self.llm.complete(messages, Draft, usage, stream=streamer is not None)
             except LLMError:
                 # The model failed on a repair: an article that is long and structured enough
                 # still ships, its unverified items shown as « À vérifier »; otherwise it fails.
@@ -199,7 +228,11 @@ class Engine:
                 break
         await progress("finishing", None)
         usage.seconds = time.perf_counter() - started
-        return self._finish(best, usage)
+        result = self._finish(best, usage)
+        if streamer is not None:
+            result.streamed_markdown = streamer.sent
+            result.streamed_draft_shipped = bool(streamer.sent) and streamer.complete and best.round_no == 0
+        return result
 
     @staticmethod
     def _finish(c: _Candidate, usage: Usage) -> Result:

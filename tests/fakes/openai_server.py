@@ -15,7 +15,17 @@ the script is empty the default behaviour answers: ``srv.default(request_json)``
 (``fake_writer.write`` unless replaced) is the object the assistant "writes".
 
 Behaviours: Reply, Error, RateLimit, Hang, Malformed, Unauthorized, Refusal,
-Length, Latency, Disconnect, Default (see their docstrings).
+Length, Latency, Disconnect, Default, StreamError, StreamCut (see their docstrings).
+
+Streaming (``"stream": true``) answers with SSE ``chat.completion.chunk`` lines as the real
+API does: a first chunk with the role, the content in pieces of ``stream_chunk_chars``
+characters, a chunk with the finish_reason, a usage chunk (empty ``choices``) when
+``stream_options.include_usage`` is set, then ``data: [DONE]``. Settable per test (and reset by
+``reset()``): ``first_token_delay`` (seconds between the response headers and the first
+chunk), ``stream_chunk_delay`` (between chunks), ``stream_chunk_chars``, and ``streaming``:
+"on"; "off" (the server ignores ``stream`` and answers a whole completion, as some local
+servers do); "refuse" (400 for any streamed request); "no_json_schema" (400 for a streamed
+request with a json_schema response_format).
 
 Control API (for other processes)::
 
@@ -24,6 +34,8 @@ Control API (for other processes)::
     POST /_control/reset      clear script, recorded requests, latency/default back to start values
     GET  /_control/requests   JSON list of received request bodies
     POST /_control/latency    {"seconds": 2.5}
+    POST /_control/streaming  {"first_token_delay": 1, "chunk_delay": 0.02, "chunk_chars": 12,
+                               "streaming": "on"} (any subset)
     GET  /_control/state      {"calls", "queued", "latency", "in_flight", "peak_in_flight"}
 
 ``RemoteControl(base_url)`` wraps that API with the same methods as FakeOpenAI.
@@ -61,13 +73,15 @@ except ImportError:  # executed as a plain script
 
 __all__ = [
     "FakeOpenAI", "RemoteControl", "Behaviour", "Reply", "Error", "RateLimit", "Hang", "Malformed",
-    "Unauthorized", "Refusal", "Length", "Latency", "Disconnect", "Default", "behaviour_from_json",
+    "Unauthorized", "Refusal", "Length", "Latency", "Disconnect", "Default", "StreamError", "StreamCut",
+    "STREAMING_MODES", "behaviour_from_json",
     "estimate_tokens",
 ]
 
 ORG = "org-fake"
 FINGERPRINT = "fp_fake0001"
 DEFAULT_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1", "gpt-5-mini"]
+STREAMING_MODES = ("on", "off", "refuse", "no_json_schema")
 
 
 def estimate_tokens(text: str | None) -> int:
@@ -220,6 +234,32 @@ class Disconnect(Behaviour):
     """Close the TCP connection without answering (client sees APIConnectionError)."""
 
     type: ClassVar[str] = "disconnect"
+
+
+@dataclass
+class StreamError(Behaviour):
+    """A streamed request answered 200, then, after ``after_chunks`` content chunks (0: before
+    the first one), an SSE error event ``data: {"error": {...}}`` and the end of the stream, as
+    OpenAI does when a generation fails midway (the SDK raises APIError). A non-streamed
+    request gets the default answer."""
+
+    type: ClassVar[str] = "streamerror"
+    after_chunks: int = 0
+    message: str = "The server had an error while processing your request. Sorry about that!"
+    code: str | None = "server_error"
+    content: Any = None
+
+
+@dataclass
+class StreamCut(Behaviour):
+    """A streamed request answered 200, then the connection is closed after ``after_chunks``
+    content chunks (and ``stall`` seconds of silence): the chunked body never ends (the SDK
+    raises APIConnectionError, or APITimeoutError when ``stall`` exceeds the read timeout)."""
+
+    type: ClassVar[str] = "streamcut"
+    after_chunks: int = 10
+    stall: float = 0.0
+    content: Any = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -425,14 +465,18 @@ class FakeOpenAI:
     def __init__(self, latency: float = 0.0, *, host: str = "127.0.0.1", port: int = 0,
                  default: Callable[[dict], Any] | None = None, api_key: str | None = None,
                  stream_chunk_chars: int = 16, stream_chunk_delay: float = 0.0,
+                 first_token_delay: float = 0.0, streaming: str = "on",
                  models: list[str] | None = None, backlog: int = 2048):
         self._init_latency = float(latency)
         self._init_default = default or _default_writer
         self._lock = threading.Lock()
         self._st = _State(latency=self._init_latency, default=self._init_default)
         self.api_key = api_key
-        self.stream_chunk_chars = max(1, int(stream_chunk_chars))
-        self.stream_chunk_delay = float(stream_chunk_delay)
+        if streaming not in STREAMING_MODES:
+            raise ValueError(f"streaming must be one of {STREAMING_MODES}")
+        self._init_stream = (max(1, int(stream_chunk_chars)), float(stream_chunk_delay), float(first_token_delay),
+                             streaming)
+        self.stream_chunk_chars, self.stream_chunk_delay, self.first_token_delay, self.streaming = self._init_stream
         self.models = list(models or DEFAULT_MODELS)
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -515,7 +559,8 @@ class FakeOpenAI:
             return len(self._st.requests)
 
     def reset(self) -> None:
-        """Clear script, recorded requests and prompt cache; restore latency and default."""
+        """Clear script, recorded requests and prompt cache; restore latency, default and the
+        streaming settings."""
         with self._lock:
             self._st.queue.clear()
             self._st.requests.clear()
@@ -523,6 +568,8 @@ class FakeOpenAI:
             self._st.prompts.clear()
             self._st.latency = self._init_latency
             self._st.default = self._init_default
+            self.stream_chunk_chars, self.stream_chunk_delay, self.first_token_delay, self.streaming = \
+                self._init_stream
             self.peak_in_flight = self.in_flight
 
     def stop(self) -> None:
@@ -561,6 +608,7 @@ class FakeOpenAI:
         app.router.add_post("/_control/reset", self._c_reset)
         app.router.add_get("/_control/requests", self._c_requests)
         app.router.add_post("/_control/latency", self._c_latency)
+        app.router.add_post("/_control/streaming", self._c_streaming)
         app.router.add_get("/_control/state", self._c_state)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
@@ -643,10 +691,35 @@ class FakeOpenAI:
             return web.json_response({"error": str(exc)}, status=400)
         return web.json_response({"latency": self.latency})
 
+    async def _c_streaming(self, request: web.Request) -> web.Response:
+        try:
+            payload = await request.json()
+            self._configure_streaming(**payload)
+        except (ValueError, TypeError) as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        return web.json_response(self._streaming_state())
+
+    def _configure_streaming(self, *, first_token_delay: float | None = None, chunk_delay: float | None = None,
+                             chunk_chars: int | None = None, streaming: str | None = None) -> None:
+        if streaming is not None and streaming not in STREAMING_MODES:
+            raise ValueError(f"streaming must be one of {STREAMING_MODES}")
+        if first_token_delay is not None:
+            self.first_token_delay = float(first_token_delay)
+        if chunk_delay is not None:
+            self.stream_chunk_delay = float(chunk_delay)
+        if chunk_chars is not None:
+            self.stream_chunk_chars = max(1, int(chunk_chars))
+        if streaming is not None:
+            self.streaming = streaming
+
+    def _streaming_state(self) -> dict:
+        return {"first_token_delay": self.first_token_delay, "chunk_delay": self.stream_chunk_delay,
+                "chunk_chars": self.stream_chunk_chars, "streaming": self.streaming}
+
     async def _c_state(self, request: web.Request) -> web.Response:
         return web.json_response({"calls": self.calls, "queued": self.queued, "latency": self.latency,
                                   "in_flight": self.in_flight, "peak_in_flight": self.peak_in_flight,
-                                  "base_url": self.base_url})
+                                  "base_url": self.base_url, **self._streaming_state()})
 
     # ---- chat completions
 
@@ -671,6 +744,7 @@ class FakeOpenAI:
             return self._unauthorized(key)
         try:
             _validate(body)
+            self._check_streaming(body)
         except _HTTPError as e:
             return self._error(e.status, e.message, type_=e.type, param=e.param, code=e.code, headers=e.headers)
 
@@ -682,6 +756,17 @@ class FakeOpenAI:
             return await self._run(behaviour, body, request, key, t0, apply_latency=True)
         finally:
             self.in_flight -= 1
+
+    def _check_streaming(self, body: dict) -> None:
+        if not body.get("stream"):
+            return
+        if self.streaming == "refuse":
+            raise _HTTPError(400, "Unsupported parameter: 'stream' is not supported with this model.",
+                             param="stream", code="unsupported_parameter")
+        rf = body.get("response_format")
+        if self.streaming == "no_json_schema" and isinstance(rf, dict) and rf.get("type") == "json_schema":
+            raise _HTTPError(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported "
+                                  "with streaming.", param="response_format", code="unsupported_parameter")
 
     def _unauthorized(self, key: str, message: str | None = None) -> web.Response:
         msg = message or (f"Incorrect API key provided: {_mask_key(key)}. You can find your API key at "
@@ -734,6 +819,9 @@ class FakeOpenAI:
                 outcome = _Outcome(_content_text(b.content, body))
             elif isinstance(b, Refusal):
                 outcome = _Outcome(None, refusal=b.message)
+            elif isinstance(b, (StreamError, StreamCut)):
+                outcome = _Outcome(_content_text(b.content, body) if b.content is not None
+                                   else await self._default_content(body))
             elif isinstance(b, (Malformed, Length)):
                 full = _content_text(b.content, body) if b.content is not None else await self._default_content(body)
                 keep = b.keep if isinstance(b, Length) else 0.5
@@ -750,8 +838,9 @@ class FakeOpenAI:
             outcome = _Outcome(outcome.content[: limit * 4], finish_reason="length")
         usage = self._usage(body, outcome)
         ms = int((time.monotonic() - t0) * 1000)
-        if body.get("stream"):
-            return await self._stream(body, outcome, usage, request, ms)
+        if body.get("stream") and self.streaming != "off":
+            fault = b if isinstance(b, (StreamError, StreamCut)) else None
+            return await self._stream(body, outcome, usage, request, ms, fault)
         n = body.get("n") if isinstance(body.get("n"), int) and body.get("n", 1) > 1 else 1
         completion = {
             "id": "chatcmpl-" + uuid.uuid4().hex[:29],
@@ -802,7 +891,7 @@ class FakeOpenAI:
         }
 
     async def _stream(self, body: dict, outcome: _Outcome, usage: dict, request: web.Request,
-                      ms: int) -> web.StreamResponse:
+                      ms: int, fault: Behaviour | None = None) -> web.StreamResponse:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         cid = "chatcmpl-" + uuid.uuid4().hex[:29]
         created = int(time.time())
@@ -832,17 +921,34 @@ class FakeOpenAI:
         if include_usage:
             parts.append(chunk({}, choices=False, usage_obj=usage))
         parts.append(b"data: [DONE]\n\n")
+        cut = None
+        if fault is not None:  # parts[0] is the role chunk; content chunk k is parts[k]
+            cut = 1 + max(0, int(fault.after_chunks))
+            parts = parts[:cut]
+            if isinstance(fault, StreamError):
+                err = {"error": {"message": fault.message, "type": "server_error", "param": None,
+                                 "code": fault.code}}
+                parts.append(b"data: " + json.dumps(err, ensure_ascii=False).encode() + b"\n\n")
 
         resp = web.StreamResponse(status=200, headers=self._headers(
             {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}, processing_ms=ms))
         try:
             await resp.prepare(request)
+            if self.first_token_delay > 0:
+                await asyncio.sleep(self.first_token_delay)
             if self.stream_chunk_delay > 0:
-                for p in parts:
+                for i, p in enumerate(parts):
+                    if i:
+                        await asyncio.sleep(self.stream_chunk_delay)
                     await resp.write(p)
-                    await asyncio.sleep(self.stream_chunk_delay)
             else:
                 await resp.write(b"".join(parts))
+            if isinstance(fault, StreamCut):
+                if fault.stall > 0:
+                    await asyncio.sleep(fault.stall)
+                if request.transport is not None:
+                    request.transport.close()
+                raise asyncio.CancelledError()
             await resp.write_eof()
         except (ConnectionResetError, ConnectionError):
             pass
@@ -895,6 +1001,10 @@ class RemoteControl:
     def latency(self, seconds: float) -> None:
         self._call("POST", "/_control/latency", {"seconds": seconds})
 
+    def streaming(self, **settings: Any) -> dict:
+        """first_token_delay, chunk_delay, chunk_chars, streaming (see FakeOpenAI)."""
+        return self._call("POST", "/_control/streaming", settings)
+
 
 # --------------------------------------------------------------------------- CLI
 
@@ -905,12 +1015,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=0, help="0 = pick a free port")
     ap.add_argument("--latency", type=float, default=0.0, help="seconds before each completion")
     ap.add_argument("--api-key", default=None, help="accept only this key (default: any)")
-    ap.add_argument("--stream-chunk-delay", type=float, default=0.0)
+    ap.add_argument("--stream-chunk-delay", type=float, default=0.0, help="seconds between streamed chunks")
+    ap.add_argument("--stream-chunk-chars", type=int, default=16, help="characters of content per chunk")
+    ap.add_argument("--first-token-delay", type=float, default=0.0,
+                    help="seconds between a stream's headers and its first chunk")
+    ap.add_argument("--streaming", choices=STREAMING_MODES, default="on")
     ap.add_argument("--script", default=None, help="JSON list of behaviours to queue at start")
     args = ap.parse_args(argv)
 
     srv = FakeOpenAI(latency=args.latency, host=args.host, port=args.port, api_key=args.api_key,
-                     stream_chunk_delay=args.stream_chunk_delay)
+                     stream_chunk_delay=args.stream_chunk_delay, stream_chunk_chars=args.stream_chunk_chars,
+                     first_token_delay=args.first_token_delay, streaming=args.streaming)
     if args.script:
         srv.script(*json.loads(args.script))
     print(srv.base_url, flush=True)
