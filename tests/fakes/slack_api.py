@@ -574,6 +574,11 @@ class FakeSlack:
                 out.append(copy.deepcopy(st))
             return out
 
+    def reset_budgets(self) -> None:
+        """Forget the calls counted against the per-minute budgets (as if a minute had passed)."""
+        with self._lock:
+            self._rate_log.clear()
+
     def rate_limited(self, method: Optional[str] = None) -> int:
         """How many calls were answered `ratelimited` by the per-minute budgets."""
         with self._lock:
