@@ -135,9 +135,13 @@ class JobRunner:
         if streamed_ts and not posted_first:
             # An earlier run crashed mid-stream: its draft is labelled, then replaced in place.
             await self._label_orphan(spec, streamed_ts)
+        elif not streamed_ts and not posted_first and await self.state.job_get(spec.id, "stream_intent"):
+            # It crashed between chat.startStream and recording its ts: find that draft, drop it.
+            await self._drop_unrecorded_stream(spec, status_ts)
         if data is None:
             on_text = None
             if self.streamer is not None and self._engine_streams and not posted_first and not streamed_ts:
+                await self.state.job_set(spec.id, "stream_intent", "1")
                 async def started(ts: str) -> None:
                     await self.state.job_set(spec.id, "stream:article0", ts)
                 stream = await self.streamer.open(
@@ -191,6 +195,28 @@ class JobRunner:
         if self.streamer is not None:
             await self.streamer.stop_quietly(spec.channel, ts, spec.recipient_team_id,
                                              blocks=blocks.draft_label_blocks())
+
+    async def _drop_unrecorded_stream(self, spec: JobSpec, status_ts: str | None) -> None:
+        """A streamed draft carries no metadata until it is stopped: it is the bot's message after
+        this job's status line that has none and opens with the article's '# ' title line."""
+        client = self.publisher.client
+        try:
+            resp = await client.conversations_replies(channel=spec.channel, ts=spec.thread_ts,
+                                                      include_all_metadata=True, limit=200,
+                                                      oldest=status_ts or spec.thread_ts)
+            me = (await client.auth_test()).get("user_id")
+        except SlackApiError as exc:
+            log.warning("could not look for an unrecorded streamed draft: %s", slack_error(exc))
+            return
+        for msg in resp.get("messages", []):
+            if (msg.get("user") == me and not msg.get("metadata") and msg.get("ts") != status_ts
+                    and msg.get("ts") != spec.thread_ts and str(msg.get("text", "")).startswith("# ")
+                    and float(msg["ts"]) > float(status_ts or 0)):
+                try:
+                    await client.chat_delete(channel=spec.channel, ts=msg["ts"])
+                    log.info("job %s: dropped a streamed draft its crashed run had not recorded", spec.id)
+                except SlackApiError as exc:
+                    log.warning("could not drop an unrecorded streamed draft: %s", slack_error(exc))
 
     @staticmethod
     async def _discard(stream: LiveStream | None) -> None:
