@@ -9,7 +9,7 @@ import re
 import redis
 
 from tests.fakes import slack_requests as sr
-from tests.fakes.openai_server import Reply
+from tests.fakes.openai_server import Reply, StreamError
 from tests.fakes.fake_writer import write
 
 from .conftest import article_messages, button_labels, context_of, markdown_of, word_count_of
@@ -167,6 +167,43 @@ def test_feedback_is_stored_with_the_version_one_vote_per_person(bot, slack, llm
     # Acknowledged discreetly: privately to each voter, nothing new in the thread.
     slack.wait_for(lambda s: len([e for e in s.ephemerals(channel) if "noté pour la version 1" in e["text"]]) == 3)
     assert len(slack.messages(channel, thread, include_parent=False)) == 2
+
+
+def test_a_long_article_streams_within_slack_cap_then_continues_in_a_second_message(bot, slack, llm, channel,
+                                                                                   sample_text):
+    def long(request_json):
+        art = write(request_json)
+        art["sections"] = art["sections"] + [dict(sec, heading=f"{sec['heading']} ({n})")
+                                             for n in (2, 3) for sec in art["sections"]]
+        return art
+    writing_slowly(llm, seconds=3.0)
+    llm.script(Reply(long))
+    command(bot, slack, channel, dispatch(sample_text))
+    thread = thread_of(slack, channel)
+    arts = wait_done(slack, channel, thread)
+    [st] = slack.streams(channel, thread)
+    assert len(st["markdown"]) <= 12000  # Slack's cap for one streamed message, never hit
+    assert not [c for c in slack.calls() if c["args"].get("ts") == st["ts"] and c["error"] == "msg_too_long"]
+    parts = [m for m in slack.messages(channel, thread, include_parent=False) if markdown_of(m)]
+    assert len(parts) >= 2 and parts[0]["ts"] == st["ts"]  # the streamed message is part 1
+    assert "Suite de l’article" in context_of(parts[1])
+    assert len(arts) == 1 and arts[0]["ts"] == parts[-1]["ts"]  # buttons under the last part
+    body = "".join(markdown_of(m) for m in parts)
+    assert body.count("\n## ") + body.startswith("## ") >= 9  # every section, none lost
+
+
+def test_a_model_failing_mid_stream_leaves_no_half_article(bot, slack, llm, channel, sample_text):
+    writing_slowly(llm, seconds=2.0)
+    llm.script(*[StreamError(after_chunks=120)] * 3)  # the first call and both retries fail midway
+    command(bot, slack, channel, dispatch(sample_text))
+    thread = thread_of(slack, channel)
+    failure = slack.wait_for(lambda s: [m for m in s.messages(channel, thread, include_parent=False)
+                                        if "seo_retry" in str(m.get("blocks"))], timeout=60)[0]
+    assert failure
+    assert slack.streams(channel, thread)  # the draft had started streaming
+    for st in slack.streams(channel, thread):
+        assert slack.message(channel, st["ts"]) is None  # the half-written draft is gone
+    assert not article_messages(slack, channel, thread)
 
 
 # --------------------------------------------------------------------------- load and fallbacks
