@@ -235,6 +235,7 @@ class LiveStream:
         self._wake = asyncio.Event()
         self._closing = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._fed_at = 0.0
 
     # -- fed by the engine (must stay cheap: it runs inside the LLM stream) --------------------
     async def feed(self, chunk: str) -> None:
@@ -242,6 +243,7 @@ class LiveStream:
             return
         self.raw += chunk
         if self._task is None:
+            self._fed_at = time.monotonic()
             self._task = asyncio.create_task(self._pump())
         self._wake.set()
 
@@ -333,6 +335,8 @@ class LiveStream:
             self.state = "off"
             log.warning("chat.startStream failed (%r): the article is posted whole", exc)
             return
+        log.info("stream started: first words shown %.0f ms after the model's",
+                 (time.monotonic() - self._fed_at) * 1000)
         self.ts = resp["ts"]
         self.sent = first
         self._last = time.monotonic()
