@@ -131,6 +131,7 @@ class JobRunner:
         version_no = await self.state.job_get(spec.id, "version")
         data = await self.state.version(spec.article_id, int(version_no)) if version_no else None
         streamed_ts = await self.state.job_get(spec.id, "stream:article0")
+        engine_done = 0.0
         posted_first = await self.state.job_get(spec.id, "posted:article0")
         if streamed_ts and not posted_first:
             # An earlier run crashed mid-stream: its draft is labelled, then replaced in place.
@@ -160,8 +161,11 @@ class JobRunner:
                 await self._failed(spec, status_ts, str(exc))
                 return
             except BaseException:
-                await self._discard(stream)
+                # A crash, a shutdown: the streamed draft stays; the re-run replaces it in place.
+                if stream is not None:
+                    await stream.abandon()
                 raise
+            engine_done = time.monotonic()
             version = await self.state.allocate_version(spec.article_id, spec.id)
             data = self._version_data(spec, version, result)
             data = await self.state.save_version(spec.article_id, version, data)
@@ -179,6 +183,9 @@ class JobRunner:
                                                 thread_ts=spec.thread_ts, **msg)
             first_ts = first_ts or ts
         # The article is out: the thread is free again before any bookkeeping.
+        if engine_done:
+            log.info("job %s: article out %.0f ms after the engine (%s)", spec.id,
+                     (time.monotonic() - engine_done) * 1000, "streamed" if streamed_ts else "posted")
         await self.state.job_set(spec.id, "done", "ok")
         await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         report = data["report"]
@@ -235,8 +242,10 @@ class JobRunner:
                 stop_blocks = blocks.streamed_article_blocks(
                     data["article"], data["report"], version=data["version"], article_id=spec.article_id,
                     requested_by=spec.user)
-                await stream.finalize(messages, stop_blocks, data.get("markdown") or "", metadata)
-            else:  # left by a crashed run: replaced in place
+                done = await stream.finalize(messages, stop_blocks, data.get("markdown") or "", metadata)
+            else:  # left by a crashed run
+                done = False
+            if not done:  # replaced in place by the checked article (Tier 3: retried if rate-limited)
                 first = messages[0]
                 await self.publisher.client.chat_update(channel=spec.channel, ts=ts, text=first["text"],
                                                         blocks=first["blocks"], metadata=metadata)

@@ -428,23 +428,30 @@ class LiveStream:
         await self._stop(with_rest=True, blocks_=blocks.draft_label_blocks())
 
     async def finalize(self, messages: list[dict], stop_blocks: list[dict], expected_markdown: str,
-                       metadata: dict) -> str | None:
-        """Make the streamed message the article's first message; its ts, or None if nothing was
-        streamed (then the article is posted as today). Raises SlackApiError if the final update
-        fails."""
+                       metadata: dict) -> bool:
+        """Stop the stream so that its message can become the article's first message. True when
+        it already is (stopped with the article's blocks, showing exactly the checked text);
+        False when the caller must replace it in place with chat.update (a repair, code fixes
+        such as typography, a longer article, a stream Slack closed, text Slack may have missed)."""
         await self._halt()
         if self.ts is None:
-            return None
+            return False
         single = len(messages) == 1
         if self.state in ("live", "stuck"):
             await self._stop(with_rest=True, blocks_=stop_blocks if single else None, metadata=metadata)
-        exact = (single and self.state == "closed" and self.stopped_with_blocks and not self.dirty
-                 and self.sent.strip() == blocks.neutralize_markdown(expected_markdown).strip())
-        if not exact:  # replaced in place by the checked article
-            first = messages[0]
-            await self.client.chat_update(channel=self.channel, ts=self.ts, text=first["text"],
-                                          blocks=first["blocks"], metadata=metadata)
-        return self.ts
+        return (single and self.state == "closed" and self.stopped_with_blocks and not self.dirty
+                and self.sent.strip() == blocks.neutralize_markdown(expected_markdown).strip())
+
+    async def abandon(self) -> None:
+        """The job stops here (a crash, a shutdown): no more Slack calls; the message stays for the
+        re-run to replace, and the stop this stream reserved goes back to the budget."""
+        self._closing.set()
+        self._wake.set()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        if self.state in ("live", "stuck"):
+            self.ws.stops.release()
+            self.state = "lost"
 
     async def discard(self) -> None:
         """The job failed: no half article left in the thread."""
