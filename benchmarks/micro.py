@@ -273,4 +273,5 @@ def _tiktoken_count(text: str) -> int | None:
 
 
 def run(quick: bool) -> list[dict]:
-    return bench_analysis(quick) + bench_engine(quick) + bench_llm_mix(quick)
+    from . import stream_cpu
+    return bench_analysis(quick) + bench_engine(quick) + bench_llm_mix(quick) + stream_cpu.run(quick)

@@ -124,6 +124,18 @@ def _reply_of(resp) -> _Reply:
                   resp.usage)
 
 
+def _field(obj, name: str):
+    """A field of an SDK model or of the same object left a dict (streamed chunks)."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def _count(reply_usage, usage: "Usage") -> None:
+    usage.prompt_tokens += _field(reply_usage, "prompt_tokens") or 0
+    usage.completion_tokens += _field(reply_usage, "completion_tokens") or 0
+    details = _field(reply_usage, "prompt_tokens_details")
+    usage.cached_tokens += (_field(details, "cached_tokens") or 0) if details else 0
+
+
 def _backoff(retry: int) -> float:
     """The SDK's retry delay: 0.5 s doubling, at most 8 s, minus up to 25 % jitter."""
     return min(0.5 * 2 ** retry, 8.0) * (1 - 0.25 * random.random())
@@ -232,6 +244,12 @@ class LLMClient:
             else:
                 kwargs["response_format"] = response_format
             try:
+                if streaming:
+                    # The SDK's own request (retries, errors, SSE decoding, error events), but each
+                    # chunk left a dict: building its pydantic model cost ten times our whole
+                    # partial parsing (benchmarks/RESULTS.md, streaming).
+                    return await self._client.post("/chat/completions", body=kwargs, cast_to=object, stream=True,
+                                                   stream_cls=openai.AsyncStream[object])
                 return await self._client.chat.completions.create(**kwargs)
             except openai.BadRequestError as exc:
                 text = str(exc).lower()
@@ -260,10 +278,9 @@ class LLMClient:
                 # The server ignored stream=True and sent a whole completion: use it, and stop asking.
                 self._unsupported.add("stream")
                 log.warning("the LLM server does not stream; using non-streamed requests")
-                body = json.loads(await resp.response.aread())
-                await resp.close()
-                return _reply_of(openai.types.chat.ChatCompletion.model_validate(body))
             try:
+                if "stream" in self._unsupported:
+                    return await self._whole(resp)
                 return await self._consume(resp, sink)
             except (openai.APIError, _StreamBroken) as exc:  # after the stream started: not the SDK's to retry
                 if retry == retries:
@@ -276,27 +293,47 @@ class LLMClient:
         raise AssertionError("unreachable")
 
     @staticmethod
+    async def _whole(stream) -> _Reply:
+        """A whole completion sent in answer to a streamed request."""
+        try:
+            body = json.loads(await stream.response.aread())
+        except Exception as exc:  # noqa: BLE001 - a cut body or not JSON: retried, not streamed
+            raise _StreamBroken("unreadable completion") from exc
+        finally:
+            await stream.close()
+        choice = (body.get("choices") or [None])[0] if isinstance(body, dict) else None
+        if not isinstance(choice, dict):
+            return _Reply(None, None, None, body.get("usage") if isinstance(body, dict) else None)
+        message = choice.get("message") or {}
+        return _Reply(message.get("content"), message.get("refusal"), choice.get("finish_reason"), body.get("usage"))
+
+    @staticmethod
     async def _consume(stream, sink: StreamSink | None) -> _Reply:
+        """Read a stream of chat.completion.chunk dicts."""
         content: list[str] = []
         refusal: list[str] = []
         finish = None
         usage = None
         async with stream:
             async for chunk in stream:
-                if chunk.usage is not None:
-                    usage = chunk.usage
-                if not chunk.choices:
+                if not isinstance(chunk, dict):
                     continue
-                choice = chunk.choices[0]
-                delta = choice.delta
-                if delta is not None and delta.content:
-                    content.append(delta.content)
+                if chunk.get("usage"):
+                    usage = chunk["usage"]
+                choices = chunk.get("choices")
+                if not choices or not isinstance(choices[0], dict):
+                    continue  # the usage chunk; Azure's prompt_filter_results
+                choice = choices[0]
+                delta = choice.get("delta") or {}
+                text = delta.get("content")
+                if text:
+                    content.append(text)
                     if sink is not None:
-                        await sink.feed(delta.content)
-                if delta is not None and getattr(delta, "refusal", None):
-                    refusal.append(delta.refusal)
-                if choice.finish_reason:
-                    finish = choice.finish_reason
+                        await sink.feed(text)
+                if delta.get("refusal"):
+                    refusal.append(delta["refusal"])
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
         if finish is None:
             raise _StreamBroken("stream ended without finish_reason")
         if sink is not None and finish == "stop" and not refusal:
@@ -331,10 +368,7 @@ class LLMClient:
             raise LLMError(f"Le service du modèle a refusé la requête (erreur {exc.status_code}).") from exc
 
         if resp.usage is not None:
-            usage.prompt_tokens += resp.usage.prompt_tokens or 0
-            usage.completion_tokens += resp.usage.completion_tokens or 0
-            details = getattr(resp.usage, "prompt_tokens_details", None)
-            usage.cached_tokens += (getattr(details, "cached_tokens", 0) or 0) if details else 0
+            _count(resp.usage, usage)
         if resp.finish_reason is None and resp.content is None and resp.refusal is None:
             raise _BadReply("réponse vide")
         if resp.refusal:

@@ -6,7 +6,11 @@ candidate seen is kept.
 
 With `on_text`, every LLM call of the job is streamed and the job's first call (the draft,
 or the revision) feeds `on_text` with the article's Markdown as it is written
-(seo/streaming.py); repair calls never feed it, and `progress("repairing", …)` comes first.
+(seo/streaming.py): only appended text, never resent when a broken stream is retried (a retry
+that writes another text stops the feed), at most about four times a second. Repair calls
+never feed it, and `progress("repairing", …)` comes first. `on_text` is awaited while the
+stream is read: it should hand the text over and return (an exception from it is logged and
+stops the feed, the job goes on). Without `on_text` nothing streams: today's requests.
 """
 from __future__ import annotations
 
@@ -45,8 +49,9 @@ class Result:
     `streamed_draft_shipped`: the job streamed (`on_text` given), `on_text` received the whole
     Markdown of the first call's reply (nothing stopped the feed) and the shipped article is
     that reply with no LLM repair: only code fixes (typography, near-miss quotes, meta
-    lengths, slug) tell it from what was streamed. False when nothing or part was streamed,
-    or when a repair's article ships instead.
+    lengths, slug, credit line) tell it from what was streamed. Also True when repair rounds
+    ran but the streamed draft stayed the best candidate (a repair that was worse, or failed).
+    False when nothing or part was streamed, or when a repair's article ships instead.
     `streamed_markdown`: the concatenation of what `on_text` received ("" when nothing).
     """
 
@@ -168,7 +173,8 @@ class Engine:
             )
         return await self.revise(
             raw, article, min_words=min_words, target_words=target, credit=credit, progress=progress,
-            on_text=on_text, instruction=f"Raccourcissez l’article à environ {target} mots (jamais moins de {min_words}) : "
+            on_text=on_text,
+            instruction=f"Raccourcissez l’article à environ {target} mots (jamais moins de {min_words}) : "
                         "resserrez les phrases et retirez les redites, gardez les faits essentiels, "
                         "les citations clés et les intertitres.",
         )
@@ -181,7 +187,8 @@ class Engine:
             raise InputError("Indiquez un mot-clé.")
         return await self.revise(
             raw, article, keyword=keyword, min_words=min_words, credit=credit, progress=progress,
-            on_text=on_text, instruction=f"Optimisez l’article pour le nouveau mot-clé principal « {keyword} » : titre, titre SEO, "
+            on_text=on_text,
+            instruction=f"Optimisez l’article pour le nouveau mot-clé principal « {keyword} » : titre, titre SEO, "
                         "chapô, méta-description et une partie des intertitres le contiennent ; focus_keyword "
                         "vaut exactement ce mot-clé.",
         )

@@ -15,16 +15,20 @@ cut so that the Markdown of any longer prefix of the same JSON starts with it:
   a field the JSON brings later than the body cannot break the order;
 - cleanup is prefix-stable and cheap: links and images become their label, heading marks
   and line breaks leave single-line fields, paragraphs are split and trimmed as ``polish``
-  does, a paragraph start that would change its kind is escaped. French typography and
-  mention neutralising are not prefix-stable: the checked version gets the first, the Slack
-  side applies the second to whatever it shows.
+  does, a paragraph start that would change its kind is escaped, and the part of French
+  typography that only looks at the characters around it: ’ apostrophes, no-break spaces
+  before ; : ! ? and inside « », … (URLs and e-mail addresses untouched). The rest of
+  ``french_typography`` (quote pairing, digit grouping, decimal commas) looks further ahead:
+  the checked version gets it. Mentions are neutralised by the Slack side.
 
-Parsing the whole buffer at every chunk would cost O(n²) over an article: ``MarkdownStream``
+Parsing the whole buffer at every chunk would cost O(n²) over an article: once the first
+words are out (rendered at every chunk until then, so they show at once), ``MarkdownStream``
 renders at most every ``min_interval`` seconds or ``min_bytes`` new bytes
-(benchmarks/micro.py measures the CPU per article).
+(benchmarks/stream_cpu.py measures the CPU per article).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -40,9 +44,18 @@ _LABEL_MAX = 300  # a '[' not closed within this many characters is plain text
 _TARGET_MAX = 2000
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(\s|$)")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_HSPACE = re.compile(r"[ \t]+")
+_HSPACE = re.compile(r"[ \t]{2,}|\t")  # only runs that change: single spaces stay
 _HEADING_MARKS = re.compile(r"^\s*#+\s*")
 _SPACES = re.compile(r"\s+")
+NBSP = "\u00a0"
+_PROTECTED = re.compile(  # left byte-exact, as french_typography does
+    r"(?:https?://|ftp://|www\.)[^\s<>\"«»“”„]*[^\s<>\"«»“”„.,;:!?)']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_APOSTROPHE = re.compile(r"(?<=[^\W_])['ʼ‘´](?=[^\W_]|[«\"“])")
+_ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+_PUNCT = re.compile(r"[;:!?]+")
+_HSPACES = " \t\u00a0\u202f"
+_OPEN_GUILLEMET = re.compile(r"«[ \t\u00a0\u202f]*(?=\S)")
+_CLOSE_GUILLEMET = re.compile(r"(?<=\S)[ \t\u00a0\u202f]*»")
 
 
 def _hold_back_word(text: str) -> str:
@@ -54,15 +67,25 @@ def _hold_back_word(text: str) -> str:
 
 
 def _link_end(text: str, i: int, final: bool) -> tuple[int, int, int] | None | bool:
-    """At text[i] == '[': (label_start, label_end, end) of a Markdown link, False when it is
-    not one, None when the text ends before that is known (never None when `final`)."""
-    j = i + 1
+    """At text[i] == '[': (label_start, label_end, end) of a Markdown link (balanced brackets
+    in the label, as CommonMark allows), False when it is not one, None when the text ends
+    before that is known (never None when `final`)."""
+    j, depth = i + 1, 1
     limit = min(len(text), j + _LABEL_MAX + 1)
-    while j < limit and text[j] not in "[]\n":
+    while j < limit:
+        ch = text[j]
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif ch == "\n" and text.startswith("\n", j + 1):
+            return False  # a blank line ends any link
         j += 1
     if j == len(text):
         return False if final else None
-    if text[j] != "]":
+    if j == limit:
         return False
     label_end = j
     j += 1
@@ -82,8 +105,9 @@ def _link_end(text: str, i: int, final: bool) -> tuple[int, int, int] | None | b
 
 
 def strip_links(text: str, final: bool = True) -> str:
-    """Markdown links and images become their label. When not `final`, a link that may still
-    be being written is cut off (with what follows), so the result only ever grows."""
+    """Markdown links and images become their label; a "](" left over (a label too long, a
+    target across lines) gets a space so it links nothing. When not `final`, a link that may
+    still be being written is cut off (with what follows), so the result only ever grows."""
     if "[" not in text:
         return text
     out: list[str] = []
@@ -94,18 +118,18 @@ def strip_links(text: str, final: bool = True) -> str:
         if found is None:
             open_at = start - 1 if start > 0 and text[start - 1] == "!" else start
             out.append(text[pos:open_at])
-            return "".join(out).rstrip()
+            return "".join(out).rstrip().replace("](", "] (")
         if found:
             label_start, label_end, end = found
             open_at = start - 1 if start > 0 and text[start - 1] == "!" else start
             out.append(text[pos:open_at])
-            out.append(text[label_start:label_end])
+            out.append(strip_links(text[label_start:label_end]))
             pos = end
             start = text.find("[", end)
         else:
             start = text.find("[", start + 1)
     out.append(text[pos:])
-    return "".join(out)
+    return "".join(out).replace("](", "] (")
 
 
 def _visible(raw: str, final: bool) -> str:
@@ -113,10 +137,67 @@ def _visible(raw: str, final: bool) -> str:
     return strip_links(text, final)
 
 
+def _punctuation(text: str) -> str:
+    """A no-break space before ; : ! ? (french_typography's rule, character for character)."""
+    out: list[str] = []
+    pos = 0
+    for m in _PUNCT.finditer(text):
+        s, e = m.start(), m.end()
+        while s > pos and text[s - 1] in _HSPACES:
+            s -= 1
+        spaces, punct = text[s:m.start()], m.group(0)
+        prev = text[s - 1] if s else ""
+        nxt = text[e] if e < len(text) else ""
+        if prev in ("", "\n") or prev in "([{":
+            continue
+        if not spaces and prev.isalnum() and (nxt.isalnum() or nxt == "_"):
+            continue  # a:b, 3:1, x?y: not prose punctuation
+        if punct[0] == "!" and not spaces and nxt == "[":
+            continue
+        after = " " if punct in (":", ";") and nxt and (nxt.isalpha() or nxt == "«") else ""
+        out.append(text[pos:s])
+        out.append(NBSP + punct + after)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _typography_part(text: str) -> str:
+    if "'" in text or "ʼ" in text or "‘" in text or "´" in text:
+        text = _APOSTROPHE.sub("’", text)
+    if "..." in text:
+        text = _ELLIPSIS.sub("…", text)
+    if "«" in text:
+        text = _OPEN_GUILLEMET.sub("«" + NBSP, text)
+    if "»" in text:
+        text = _CLOSE_GUILLEMET.sub(NBSP + "»", text)
+    if ";" in text or ":" in text or "!" in text or "?" in text:
+        text = _punctuation(text)
+    return text
+
+
+def light_typography(text: str) -> str:
+    """The prefix-stable part of french_typography: every rule looks only at the characters
+    around it, so a text cut after a whole word gets a prefix of the whole text's result."""
+    if not (("://" in text or "www." in text or "@" in text) and _PROTECTED.search(text)) or "\ue000" in text:
+        return _typography_part(text)
+    kept: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        kept.append(m.group(0))
+        return "\ue000"  # a placeholder, as french_typography protects them
+
+    parts = _typography_part(_PROTECTED.sub(keep, text)).split("\ue000")
+    out = [parts[0]]
+    for url, rest in zip(kept, parts[1:]):
+        out += [url, rest]
+    return "".join(out)
+
+
 def _line(raw: str, final: bool) -> str:
     """A single-line field (title, heading): no heading marks, no line breaks."""
     text = _visible(raw, final)
-    return _SPACES.sub(" ", _HEADING_MARKS.sub("", text)).strip()
+    return light_typography(_SPACES.sub(" ", _HEADING_MARKS.sub("", text)).strip())
 
 
 def _escape_block_start(paragraph: str) -> str:
@@ -125,13 +206,21 @@ def _escape_block_start(paragraph: str) -> str:
     return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}", paragraph, count=1)
 
 
+@functools.lru_cache(maxsize=4096)  # ~15 paragraphs an article, many jobs at once
+def _paragraph(p: str) -> str:
+    """One paragraph as shown (cached: a finished paragraph comes back at every render)."""
+    if "  " in p or "\t" in p:  # regex substitution is the costliest step: only when needed
+        p = _HSPACE.sub(" ", p)
+    p = p.strip()
+    return _escape_block_start(light_typography(p)) if p else ""
+
+
 def _paragraphs(raw: str, final: bool) -> list[str]:
-    text = _visible(raw, final)
     out = []
-    for p in _PARAGRAPH_BREAK.split(text):
-        p = _HSPACE.sub(" ", p).strip()
+    for p in _PARAGRAPH_BREAK.split(_visible(raw, final)):
+        p = _paragraph(p)
         if p:
-            out.append(_escape_block_start(p))
+            out.append(p)
     return out
 
 
@@ -229,6 +318,18 @@ def parse_partial(buffer: bytes):
             return None
 
 
+def _whole_json(buffer: bytes) -> bool:
+    start = buffer.find(b"{")
+    end = buffer.rfind(b"}")
+    if start == -1 or end < start:
+        return False
+    try:
+        jiter.from_json(buffer[start:end + 1])
+    except ValueError:
+        return False
+    return True
+
+
 class MarkdownStream:
     """The sink of one streamed LLM call (seo.llm.StreamSink): feeds `on_text` with appended
     Markdown only.
@@ -266,15 +367,20 @@ class MarkdownStream:
             return
         self._buf += delta.encode()
         now = self._clock()
-        if len(self._buf) - self._rendered_at_bytes >= self.min_bytes or now - self._rendered_at >= self.min_interval:
+        # Until the first words are out, every chunk (the buffer is tiny): they show at once.
+        if (not self.sent or len(self._buf) - self._rendered_at_bytes >= self.min_bytes
+                or now - self._rendered_at >= self.min_interval):
             self._rendered_at_bytes = len(self._buf)
             self._rendered_at = now
             await self._render(complete=False)
 
     async def finish(self) -> None:
-        """The reply is whole: send the rest of its Markdown."""
-        if self.active:
-            await self._render(complete=True)
+        """The reply ended normally: send the rest of its Markdown. A reply that is not a
+        whole JSON object (cut, fenced oddly) keeps its last word held back: it will be
+        retried, and nothing sent may need correcting."""
+        if not self.active:
+            return
+        await self._render(complete=_whole_json(bytes(self._buf)))
 
     async def _render(self, *, complete: bool) -> None:
         self.renders += 1

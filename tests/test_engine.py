@@ -363,3 +363,220 @@ async def test_when_the_repair_call_fails_a_too_short_draft_is_an_error(engine, 
     llm.script(altered(_too_short), Error(500), Error(500), Error(500))
     with pytest.raises(LLMError):
         await engine.rewrite(sample_text)
+
+
+# --- streaming the first call into on_text ---------------------------------------------------
+
+from seo.streaming import article_markdown  # noqa: E402
+from tests.fakes.openai_server import StreamCut, StreamError  # noqa: E402
+
+
+class Feed:
+    """An on_text consumer recording what it receives, and when (LLM requests made so far)."""
+
+    def __init__(self, llm=None, events=None):
+        self.chunks: list[str] = []
+        self.at_request: list[int] = []
+        self.llm = llm
+        self.events = events if events is not None else []
+
+    async def __call__(self, chunk: str) -> None:
+        self.chunks.append(chunk)
+        self.events.append(("text", chunk))
+        if self.llm is not None:
+            self.at_request.append(self.llm.calls)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+def reply_markdown(request: dict) -> str:
+    """The Markdown of what the default writer answers to `request`."""
+    return article_markdown(good(request), complete=True)
+
+
+@pytest.fixture
+def streaming_llm(llm):
+    llm.stream_chunk_chars = 12  # about three tokens per chunk, as a real model sends them
+    yield llm
+    llm.reset()
+
+
+async def test_the_draft_is_streamed_into_on_text_as_appended_markdown(engine, streaming_llm, sample_text):
+    llm = streaming_llm
+    feed = Feed()
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == 1 and result.usage.llm_calls == 1
+    sent = llm.requests[0]
+    assert sent["stream"] is True and sent["stream_options"] == {"include_usage": True}
+    assert sent["response_format"]["json_schema"]["strict"] is True
+    assert len(feed.chunks) >= 10 and all(feed.chunks)
+    assert feed.text == reply_markdown(sent) == result.streamed_markdown
+    assert feed.text.startswith(f"# {result.article.title}\n\n")
+    assert result.streamed_draft_shipped
+    # What was streamed is the shipped article, word for word and space for space (the credit
+    # line aside): this draft needed no fix that looks further ahead than a word.
+    shipped, credit = result.markdown.strip().rsplit("\n\n", 1)
+    assert credit == "*(Avec AFP)*" and feed.text == shipped
+    # Usage is counted as without streaming: tokens, and the prompt cache on the next call.
+    assert result.usage.prompt_tokens > 1000 and result.usage.completion_tokens > 1000
+    again = await engine.rewrite(sample_text, on_text=Feed())
+    assert again.usage.cached_tokens >= 1024
+
+
+async def test_without_on_text_nothing_streams(engine, streaming_llm, sample_text):
+    result = await engine.rewrite(sample_text)
+    assert streaming_llm.calls == 1 and "stream" not in streaming_llm.requests[0]
+    assert not result.streamed_draft_shipped and result.streamed_markdown == ""
+
+
+async def test_a_repair_never_feeds_on_text_and_is_announced_first(engine, streaming_llm, sample_text):
+    llm = streaming_llm
+    events: list = []
+    feed = Feed(llm, events)
+
+    async def progress(step, detail=None):
+        events.append(("progress", step))
+
+    llm.script(altered(_invent_figure_and_minister))
+    result = await engine.rewrite(sample_text, on_text=feed, progress=progress)
+    assert llm.calls == 2 and result.usage.llm_calls == 2
+    assert llm.requests[1]["stream"] is True  # the repair streams too
+    assert set(feed.at_request) == {1}  # every chunk came from the draft
+    assert "Pierre Dupont" in feed.text  # the draft as streamed, under verification
+    repairing = events.index(("progress", "repairing"))
+    assert all(kind == "text" for kind, _ in events[:repairing] if kind != "progress")
+    assert not any(kind == "text" for kind, _ in events[repairing:])
+    assert not result.streamed_draft_shipped
+    assert "Pierre Dupont" not in result.markdown and result.report["fidelity"]["ok"]
+
+
+@pytest.mark.parametrize("fault", [
+    StreamCut(after_chunks=300),
+    StreamError(after_chunks=300),
+    StreamCut(after_chunks=300, stall=5),  # silence past the 2 s read timeout
+    StreamError(after_chunks=0),
+], ids=["cut", "error-event", "stall", "error-before-first-chunk"])
+async def test_a_stream_broken_midway_is_retried_without_duplicated_text(engine, streaming_llm, sample_text, fault):
+    llm = streaming_llm
+    feed = Feed(llm)
+    llm.script(fault)
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == 2 and result.usage.llm_calls == 1  # a transport retry, one logical call
+    if fault.after_chunks:
+        assert 1 in feed.at_request and 2 in feed.at_request  # text before the break, and after
+    assert feed.text == reply_markdown(llm.requests[1]) == result.streamed_markdown
+    assert result.streamed_draft_shipped and result.report["fidelity"]["ok"]
+
+
+async def test_a_retry_that_writes_another_article_stops_the_feed(engine, streaming_llm, sample_text):
+    llm = streaming_llm
+
+    def other(request):
+        a = good(request)
+        a["lead"] = "Autre version du chapô. " + a["lead"]
+        return a
+
+    feed = Feed(llm)
+    llm.script(StreamCut(after_chunks=300), Reply(other))
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == 2 and set(feed.at_request) == {1}
+    assert feed.text and reply_markdown(llm.requests[0]).startswith(feed.text)
+    assert "Autre version" not in feed.text and "Autre version" in result.markdown
+    assert not result.streamed_draft_shipped
+
+
+async def test_an_invalid_streamed_reply_is_retried_without_duplicated_text(engine, streaming_llm, sample_text):
+    llm = streaming_llm
+    feed = Feed(llm)
+    llm.script(Malformed())  # "stop", but the JSON is cut in half
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == 2 and result.usage.llm_calls == 2
+    assert 1 in feed.at_request and 2 in feed.at_request
+    assert feed.text == reply_markdown(llm.requests[1]) and result.streamed_draft_shipped
+
+
+async def test_a_failing_on_text_does_not_fail_the_job(engine, streaming_llm, sample_text):
+    calls = []
+
+    async def on_text(chunk):
+        calls.append(chunk)
+        raise RuntimeError("Slack refused the append")
+
+    result = await engine.rewrite(sample_text, on_text=on_text)
+    assert len(calls) == 1 and result.report["word_count"] >= 700
+    assert not result.streamed_draft_shipped
+
+
+@pytest.mark.parametrize("mode", ["refuse", "no_json_schema", "off"])
+async def test_a_server_that_cannot_stream_gets_todays_request(engine, streaming_llm, sample_text, mode):
+    llm = streaming_llm
+    llm.streaming = mode
+    feed = Feed()
+    first = await engine.rewrite(sample_text, on_text=feed)
+    assert first.report["word_count"] >= 700 and first.usage.llm_calls == 1
+    assert first.usage.completion_tokens > 0
+    assert feed.text == "" and not first.streamed_draft_shipped
+    calls = llm.calls
+    assert calls == (1 if mode == "off" else 2)  # a refusal costs one 400, once
+    last = llm.requests[-1]
+    assert last["response_format"]["type"] == "json_schema"  # only streaming was given up
+    second = await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == calls + 1 and "stream" not in llm.requests[-1]  # remembered
+    assert second.report["word_count"] >= 700
+
+
+async def test_revisions_stream_their_revision_call(engine, streaming_llm, sample_text):
+    llm = streaming_llm
+    first = await engine.rewrite(sample_text)
+    for job in (lambda on_text: engine.shorten(sample_text, first.article, on_text=on_text),
+                lambda on_text: engine.change_keyword(sample_text, first.article, "sommet de Vilnius",
+                                                      on_text=on_text),
+                lambda on_text: engine.revise(sample_text, first.article, instruction="Plus sobre.",
+                                              on_text=on_text)):
+        llm.reset()
+        llm.stream_chunk_chars = 12
+        feed = Feed(llm)
+        result = await job(feed)
+        assert llm.requests[0]["stream"] is True
+        assert set(feed.at_request) == {1}
+        assert feed.text == reply_markdown(llm.requests[0])
+        assert result.streamed_draft_shipped == (result.usage.llm_calls == 1)
+
+
+@pytest.mark.parametrize("failures", [
+    [Error(500), Error(500)],
+    [RateLimit(retry_after=0.2)],
+    [Hang(5)],  # no headers within the 2 s timeout
+], ids=["two-500s", "429-retry-after", "timeout"])
+async def test_failures_before_a_stream_starts_are_retried_as_today(engine, streaming_llm, sample_text, failures):
+    llm = streaming_llm
+    llm.script(*failures)
+    feed = Feed()
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == len(failures) + 1 and result.usage.llm_calls == 1
+    assert all(r.get("stream") is True for r in llm.requests)
+    assert feed.text == reply_markdown(llm.requests[-1]) and result.streamed_draft_shipped
+
+
+async def test_a_stream_that_keeps_breaking_is_an_llm_error_in_french(engine, streaming_llm, sample_text):
+    from seo.errors import LLMError
+
+    llm = streaming_llm
+    llm.script(StreamCut(after_chunks=300), StreamCut(after_chunks=300), StreamCut(after_chunks=300))
+    feed = Feed()
+    with pytest.raises(LLMError, match="interrompue"):
+        await engine.rewrite(sample_text, on_text=feed)
+    assert llm.calls == 3  # max_retries=2: three attempts
+    assert feed.text and reply_markdown(llm.requests[0]).startswith(feed.text)  # sent once, never repeated
+
+
+async def test_when_the_repair_call_fails_the_streamed_draft_is_what_ships(engine, streaming_llm, sample_text):
+    llm = streaming_llm
+    llm.script(altered(_invent_figure_and_minister), Error(500), Error(500), Error(500))
+    feed = Feed(llm)
+    result = await engine.rewrite(sample_text, on_text=feed)
+    assert set(feed.at_request) == {1} and "Pierre Dupont" in feed.text
+    assert "Pierre Dupont" in result.markdown and not result.report["fidelity"]["ok"]
+    assert result.streamed_draft_shipped  # what was streamed is what ships, its issues shown

@@ -18,7 +18,8 @@ from openai import AsyncOpenAI, OpenAI
 
 from . import fake_writer
 from .openai_server import (
-    Error, FakeOpenAI, Hang, Length, Malformed, RateLimit, Refusal, RemoteControl, Reply, Unauthorized,
+    Error, FakeOpenAI, Hang, Length, Malformed, RateLimit, Refusal, RemoteControl, Reply, StreamCut, StreamError,
+    Unauthorized,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,6 +134,101 @@ async def test_stream_reassembled(srv):
     assert text == plain.choices[0].message.content  # the writer is deterministic
     assert usage.completion_tokens == plain.usage.completion_tokens
     assert usage.prompt_tokens_details.cached_tokens >= 1024  # same prompt again: prefix cache
+
+
+def _schema_format() -> dict:
+    from seo.llm import strict_schema
+    return {"type": "json_schema", "json_schema": {"name": "article", "strict": True, "schema": strict_schema(Draft)}}
+
+
+@pytest.mark.asyncio
+async def test_structured_output_streams_chunk_by_chunk_with_timing(srv):
+    srv.first_token_delay, srv.stream_chunk_delay, srv.stream_chunk_chars = 1.0, 0.002, 12
+    async with aclient(srv) as client:
+        t0 = time.monotonic()
+        stream = await client.chat.completions.create(model="m", messages=messages(SHORT), stream=True,
+                                                      stream_options={"include_usage": True},
+                                                      response_format=_schema_format())
+        headers_at = time.monotonic() - t0
+        arrivals, text, usage_chunks, finish = [], "", [], None
+        async for chunk in stream:
+            if chunk.choices:
+                delta = chunk.choices[0].delta
+                if delta.content:
+                    arrivals.append(time.monotonic() - t0)
+                    text += delta.content
+                    assert len(delta.content) <= 12
+                finish = chunk.choices[0].finish_reason or finish
+            else:
+                usage_chunks.append(chunk.usage)
+    assert arrivals[0] >= 1.0 and arrivals[0] - headers_at >= 0.5  # headers at once, the first token later
+    assert len(arrivals) > 100 and arrivals[-1] - arrivals[0] >= 100 * 0.002  # spread out
+    assert finish == "stop" and len(usage_chunks) == 1 and usage_chunks[0].completion_tokens > 0
+    check_article(Draft.model_validate_json(text).model_dump(), SHORT)
+    srv.reset()
+    assert (srv.first_token_delay, srv.stream_chunk_delay, srv.stream_chunk_chars) == (0.0, 0.0, 16)
+
+
+@pytest.mark.asyncio
+async def test_the_sdk_stream_helper_parses_the_structured_stream(srv):
+    async with aclient(srv) as client:
+        async with client.chat.completions.stream(model="m", messages=messages(SHORT), response_format=Draft,
+                                                  stream_options={"include_usage": True}) as stream:
+            kinds = {event.type async for event in stream}
+            final = await stream.get_final_completion()
+    assert {"content.delta", "content.done", "chunk"} <= kinds
+    check_article(final.choices[0].message.parsed.model_dump(), SHORT)
+    assert final.usage.prompt_tokens > 0
+
+
+@pytest.mark.asyncio
+async def test_stream_errors_and_cuts_reach_the_client(srv):
+    srv.script(StreamError(after_chunks=0), StreamError(after_chunks=5, message="Boom"), StreamCut(after_chunks=5),
+               StreamCut(after_chunks=5, stall=3))
+    got = []
+
+    async def consume(client):
+        stream = await client.chat.completions.create(model="m", messages=messages(SHORT), stream=True)
+        async for chunk in stream:
+            if chunk.choices and chunk.choices[0].delta.content:
+                got.append(chunk.choices[0].delta.content)
+
+    async with aclient(srv) as client:
+        with pytest.raises(openai.APIError, match="server had an error") as ei:
+            await consume(client)
+        assert not isinstance(ei.value, openai.APIStatusError) and got == []  # 200, then the error
+        with pytest.raises(openai.APIError, match="Boom"):
+            await consume(client)
+        assert len(got) == 5
+        with pytest.raises(openai.APIConnectionError):
+            await consume(client)
+        assert len(got) == 10
+        with pytest.raises(openai.APITimeoutError):
+            await consume(client.with_options(timeout=1.0))
+        await consume(client)  # the script is empty: a whole stream
+    text = "".join(got[15:])
+    check_article(json.loads(text), SHORT)
+
+
+@pytest.mark.asyncio
+async def test_servers_that_do_not_stream(srv):
+    kwargs = dict(model="m", messages=messages(SHORT), stream=True, stream_options={"include_usage": True},
+                  response_format=_schema_format())
+    async with aclient(srv) as client:
+        srv.streaming = "refuse"
+        with pytest.raises(openai.BadRequestError, match="stream"):
+            await client.chat.completions.create(**kwargs)
+        srv.streaming = "no_json_schema"
+        with pytest.raises(openai.BadRequestError, match="json_schema"):
+            await client.chat.completions.create(**kwargs)
+        plain_ok = await client.chat.completions.create(model="m", messages=messages(SHORT),
+                                                        response_format=_schema_format())
+        assert plain_ok.choices[0].finish_reason == "stop"
+        srv.streaming = "off"
+        raw = await client.chat.completions.with_raw_response.create(**kwargs)
+        assert raw.headers["content-type"].startswith("application/json")
+        body = json.loads(await raw.http_response.aread())
+    assert body["object"] == "chat.completion" and body["usage"]["completion_tokens"] > 0
 
 
 @pytest.mark.asyncio
@@ -254,6 +350,8 @@ def test_cli_process_and_control_api():
         ctl = RemoteControl(base_url)
         assert ctl.script(Error(503), {"type": "reply", "content": {"ok": 1}}) == 2
         ctl.latency = 0.1
+        assert ctl.streaming(first_token_delay=0.2, chunk_chars=7)["chunk_chars"] == 7
+        assert ctl.state["first_token_delay"] == 0.2 and ctl.state["streaming"] == "on"
         with OpenAI(base_url=base_url, api_key="test", max_retries=0) as client:
             with pytest.raises(openai.InternalServerError):
                 client.chat.completions.create(model="m", messages=messages(SHORT))
