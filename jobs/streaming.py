@@ -383,11 +383,19 @@ class LiveStream:
             except asyncio.CancelledError:
                 pass
 
-    async def _stop(self, *, with_rest: bool, blocks_: list | None, metadata: dict | None = None) -> bool:
-        """chat.stopStream with the rest of the text; False if Slack had already closed it."""
+    async def _stop(self, *, with_rest: bool, blocks_: list | None, metadata: dict | None = None,
+                    target: str | None = None) -> bool:
+        """chat.stopStream with the rest of the text; False if Slack had already closed it.
+        `target`: the text the message should end up showing; when what was streamed is a prefix
+        of it, the stop sends the rest of `target` (e.g. the credit line) instead of the draft's."""
         if self.state not in ("live", "stuck"):
             return False
-        rest = self._delta(final=True) if with_rest and self.state == "live" and not self.dirty else ""
+        rest = ""
+        if with_rest and self.state == "live" and not self.dirty:
+            if target is not None and target.startswith(self.sent) and len(target) <= STREAM_CAP:
+                rest = target[len(self.sent):]
+            else:
+                rest = self._delta(final=True)
         kwargs = {}
         if rest:
             kwargs["markdown_text"] = rest
@@ -437,10 +445,12 @@ class LiveStream:
         if self.ts is None:
             return False
         single = len(messages) == 1
+        target = blocks.neutralize_markdown(expected_markdown).rstrip()
         if self.state in ("live", "stuck"):
-            await self._stop(with_rest=True, blocks_=stop_blocks if single else None, metadata=metadata)
+            await self._stop(with_rest=True, blocks_=stop_blocks if single else None, metadata=metadata,
+                             target=target if single else None)
         return (single and self.state == "closed" and self.stopped_with_blocks and not self.dirty
-                and self.sent.strip() == blocks.neutralize_markdown(expected_markdown).strip())
+                and self.sent.rstrip() == target)
 
     async def abandon(self) -> None:
         """The job stops here (a crash, a shutdown): no more Slack calls; the message stays for the
