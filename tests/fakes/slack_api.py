@@ -469,6 +469,7 @@ class FakeSlack:
             self._last_us = 0
             self._ids = itertools.count(1)
             self._streams: list[dict] = []
+            self._delays: dict[str, list[float]] = {}
             self._rate_log: dict[tuple[str, str], list[float]] = {}
             self.stream_lifetime = STREAM_LIFETIME_SECONDS
             self.rate_limits: dict[str, Optional[int]] = dict(STREAM_RATE_LIMITS)
@@ -634,6 +635,15 @@ class FakeSlack:
         with self._lock:
             self._failures.setdefault(method, []).append(
                 {"error": error, "times": times, "retry_after": retry_after, "status": status})
+
+    def delay_answer(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect at once but are answered `seconds` later."""
+        with self._lock:
+            self._delays.setdefault(method, []).extend([seconds] * times)
+
+    def _take_delay(self, method: str) -> float:
+        queue = self._delays.get(method)
+        return queue.pop(0) if queue else 0.0
 
     def response_url(self, channel_id: str, user_id: str, message_ts: Optional[str] = None) -> str:
         """A response_url served by this fake (what Slack puts in commands and actions)."""
@@ -877,6 +887,9 @@ class FakeSlack:
                     self._calls[-1]["budget"] = True
                     return web.json_response(body, status=429, headers={"Retry-After": str(retry_after)})
             self._record(method, args, body, 200)
+            delay = self._take_delay(method)
+        if delay:  # the call is done on Slack's side; its answer is late (a crash window)
+            await asyncio.sleep(delay)
         return web.json_response(body)
 
     # ---------------------------------------------------------------- files shared by people
