@@ -21,7 +21,7 @@ from dotenv import load_dotenv
 log = logging.getLogger("seo-fr")
 
 
-def _web_client(settings):
+def _web_client(settings, *, retries: bool = True):
     from slack_sdk.http_retry.builtin_async_handlers import (
         AsyncConnectionErrorRetryHandler,
         AsyncRateLimitErrorRetryHandler,
@@ -37,6 +37,11 @@ def _web_client(settings):
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
     client = AsyncWebClient(**kwargs)
+    if not retries:
+        # Streaming calls: a `ratelimited` start means "post the article whole, now", and a
+        # resent append or start would duplicate text or messages. No handler sleeps or resends.
+        client.retry_handlers.clear()
+        return client
     client.retry_handlers.extend([
         AsyncRateLimitErrorRetryHandler(max_retry_count=5),
         AsyncServerErrorRetryHandler(max_retry_count=2),
@@ -127,11 +132,17 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     from ops.usage import UsageStore
     from seo.pipeline import Engine
 
+    from jobs.streaming import Streamer
+
     engine = Engine()
     client = _web_client(settings)
     publisher = Publisher(client, state)
     wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher)
-    runner = JobRunner(engine, state, publisher, settings, wordpress)
+    streamer = None
+    if settings.stream:
+        streamer = Streamer(_web_client(settings, retries=False), appends_per_min=settings.stream_appends_per_min,
+                            starts_per_min=settings.stream_starts_per_min)
+    runner = JobRunner(engine, state, publisher, settings, wordpress, streamer=streamer)
     # Log context, job metrics and usage around each job (the runner itself is untouched).
     runner = InstrumentedRunner(runner, state, UsageStore(state.kv, settings.retention_days), metrics())
     quotas = Quotas(state.kv, settings)
@@ -153,6 +164,8 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     await engine.close()
     await wordpress.close()
     await client.session.close()  # else asyncio logs "Unclosed client session" at exit
+    if streamer is not None:
+        await streamer.client.session.close()
 
 
 async def main(role: str) -> int:

@@ -242,9 +242,23 @@ def is_article_post(args: dict) -> bool:
                for e in b.get("elements", []))
 
 
+def _streamed(slack: FakeSlack) -> dict[str, tuple[str, str]]:
+    """ts of each streamed message -> (channel, thread): it becomes an article message by
+    chat.stopStream (with the buttons) or chat.update, not by chat.postMessage."""
+    return {st["ts"]: (st["channel"], st["thread_ts"]) for st in slack._streams}
+
+
+def _streamed_article(c: dict, streamed: dict) -> tuple[str, str] | None:
+    if c["method"] in ("chat.stopStream", "chat.update") and c["args"].get("ts") in streamed \
+            and is_article_post(c["args"]):
+        return streamed[c["args"]["ts"]]
+    return None
+
+
 @dataclass
 class Posts:
-    """chat.postMessage calls that succeeded, by channel, with wall-clock times."""
+    """chat.postMessage calls that succeeded, by channel, with wall-clock times (streamed
+    articles: when their message first showed the article's buttons)."""
     parent: dict[str, float] = field(default_factory=dict)  # channel -> first top-level post
     first_in_thread: dict[tuple[str, str], float] = field(default_factory=dict)  # (channel, thread) -> time
     articles: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (channel, thread) -> times
@@ -255,9 +269,16 @@ class Posts:
         p = cls()
         with slack._lock:  # one pass over the record, without deep copies
             calls = list(slack._calls)
+            streamed = _streamed(slack)
+        seen_streamed: set[str] = set()
         for c in calls:
             if not c["ok"]:
                 p.errors.append({"method": c["method"], "error": c["error"]})
+                continue
+            where = _streamed_article(c, streamed)
+            if where is not None and c["args"]["ts"] not in seen_streamed:
+                seen_streamed.add(c["args"]["ts"])
+                p.articles.setdefault(where, []).append(c["ts"])
                 continue
             if c["method"] != "chat.postMessage":
                 continue
@@ -273,9 +294,7 @@ class Posts:
 
 
 def count_articles(slack: FakeSlack) -> int:
-    with slack._lock:
-        return sum(1 for c in slack._calls if c["ok"] and c["method"] == "chat.postMessage"
-                   and is_article_post(c["args"]))
+    return sum(len(v) for v in Posts.read(slack).articles.values())
 
 
 async def wait_articles(slack: FakeSlack, n: int, timeout: float) -> float:
@@ -292,13 +311,21 @@ async def wait_articles(slack: FakeSlack, n: int, timeout: float) -> float:
 
 def _count_fast(slack: FakeSlack) -> int:
     # Cheap poll: article posts carry the buttons; parse each call once.
-    cache = slack.__dict__.setdefault("_bench_seen", {"i": 0, "n": 0, "list": None})
+    cache = slack.__dict__.setdefault("_bench_seen", {"i": 0, "n": 0, "list": None, "ts": set()})
     with slack._lock:
         if cache["list"] is not slack._calls:  # slack.reset() started a new record
-            cache.update(i=0, n=0, list=slack._calls)
+            cache.update(i=0, n=0, list=slack._calls, ts=set())
         calls = slack._calls[cache["i"]:]
         cache["i"] += len(calls)
-    cache["n"] += sum(1 for c in calls if c["ok"] and c["method"] == "chat.postMessage" and is_article_post(c["args"]))
+        streamed = _streamed(slack) if any(c["method"] in ("chat.stopStream", "chat.update") for c in calls) else {}
+    for c in calls:
+        if not c["ok"]:
+            continue
+        if c["method"] == "chat.postMessage" and is_article_post(c["args"]):
+            cache["n"] += 1
+        elif _streamed_article(c, streamed) is not None and c["args"]["ts"] not in cache["ts"]:
+            cache["ts"].add(c["args"]["ts"])
+            cache["n"] += 1
     return cache["n"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .env import machine
 
-GROUPS = ("micro", "service", "load")
+GROUPS = ("micro", "service", "load", "streaming")
 OUT = Path(__file__).resolve().parent / "results.json"
 
 
@@ -22,6 +22,9 @@ def _group(name: str):
     if name == "service":
         from . import service
         return service.run
+    if name == "streaming":
+        from . import streaming
+        return streaming.run
     from . import load
     return load.run
 

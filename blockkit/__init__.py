@@ -29,7 +29,13 @@ bold markers always touch ordinary spaces.
 """
 from __future__ import annotations
 
-from .article import article_button_value, article_messages
+from .article import (
+    article_button_value,
+    article_messages,
+    draft_label_blocks,
+    feedback_value,
+    streamed_article_blocks,
+)
 from .base import NBSP, blocks_size, escape_mrkdwn, neutralize_markdown, shorten
 from .home import home_view
 from .ids import *  # noqa: F401,F403  (contract ids and limits)
@@ -49,5 +55,6 @@ __all__ = _ids_all + [
     "article_messages", "parent_message", "status_message", "error_message", "notice_message",
     "dispatch_modal", "keyword_modal", "settings_modal", "help_blocks", "home_view",
     "split_markdown", "escape_mrkdwn", "neutralize_markdown", "article_button_value", "blocks_size",
+    "streamed_article_blocks", "draft_label_blocks", "feedback_value",
     "shorten", "NBSP", "wordpress_message",
 ]

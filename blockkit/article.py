@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from slack_sdk.models.blocks import ActionsBlock
+from slack_sdk.models.blocks import ActionsBlock, ContextActionsBlock, FeedbackButtonsElement
+from slack_sdk.models.blocks.basic_components import FeedbackButtonObject
 
 from .base import (
     NBSP,
@@ -30,6 +31,7 @@ from .ids import (
     _GREEN_SCORE,
     ACTION_CHANGE_KEYWORD,
     ACTION_EXPORT,
+    ACTION_FEEDBACK,
     ACTION_REGENERATE,
     ACTION_SHORTEN,
     ACTION_SOCIAL,
@@ -163,6 +165,47 @@ def _article_actions(article_id: str, version: int, *, wordpress: bool = False) 
     return ActionsBlock(elements=elements).to_dict()
 
 
+def feedback_value(article_id: str, version: int, vote: str) -> str:
+    """The value of a 👍 / 👎 button: f"{article_id}:{version}:{vote}", vote "up" or "down"."""
+    return f"{article_id}:{int(version)}:{vote}"
+
+
+def _feedback_block(article_id: str, version: int) -> dict:
+    return ContextActionsBlock(elements=[FeedbackButtonsElement(
+        action_id=ACTION_FEEDBACK,
+        positive_button=FeedbackButtonObject(text=":+1:", accessibility_label="Version utile",
+                                             value=feedback_value(article_id, version, "up")),
+        negative_button=FeedbackButtonObject(text=":-1:", accessibility_label="Version à revoir",
+                                             value=feedback_value(article_id, version, "down")),
+    )]).to_dict()
+
+
+def _footer(article: dict, report: dict, *, version: int, article_id: str, wordpress: bool = False) -> list[dict]:
+    footer = [_meta_section(article)]
+    footer += _fidelity_blocks(report.get("fidelity") or {})
+    footer += _checks_block(report)
+    footer.append(_article_actions(article_id, version, wordpress=wordpress))
+    footer.append(_feedback_block(article_id, version))
+    return footer
+
+
+def streamed_article_blocks(article: dict, report: dict, *, version: int, article_id: str,
+                            requested_by: str | None = None, wordpress: bool = False) -> list[dict]:
+    """What chat.stopStream adds under a streamed article that passed its checks: the key facts,
+    the SEO fields, « À vérifier », the checks that are not green, the buttons and 👍 / 👎 (the
+    streamed Markdown above them already holds the title and the body)."""
+    report = report or {}
+    head = _article_head(article, report, version=version, requested_by=requested_by)
+    facts = [b for b in head if b.get("type") == "context"]
+    return facts + _footer(article, report, version=version, article_id=article_id, wordpress=wordpress)
+
+
+def draft_label_blocks() -> list[dict]:
+    """Under a streamed draft that the checks sent back for corrections."""
+    return [_context(":hourglass_flowing_sand: _Brouillon en cours de vérification…_ "
+                     "La version vérifiée le remplacera ici.")]
+
+
 def _fits_with(prefix: list[dict], text: str, suffix: tuple[dict, ...] = ()) -> bool:
     """Would prefix + a markdown block of `text` + suffix make a valid message?"""
     if len(text) > MARKDOWN_TEXT_MAX:
@@ -192,10 +235,7 @@ def article_messages(article: dict, report: dict, markdown_body: str, *, version
     title = _plain(article.get("title")) or "Article sans titre"
     head = _article_head(article, report, version=version, requested_by=requested_by)
     cont_probe = _continuation_head(999, 999)
-    footer = [_meta_section(article)]
-    footer += _fidelity_blocks(report.get("fidelity") or {})
-    footer += _checks_block(report)
-    footer.append(_article_actions(article_id, version, wordpress=wordpress))
+    footer = _footer(article, report, version=version, article_id=article_id, wordpress=wordpress)
 
     body = neutralize_markdown(markdown_body or "")
     atoms = deque(a for a in _atoms(body, _ATOM_LIMIT) if a)

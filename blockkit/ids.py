@@ -15,10 +15,13 @@ ACTION_WORDPRESS = "seo_wordpress"
 # Button under an error; value = the opaque job reference given to error_message().
 ACTION_RETRY = "seo_retry"
 # Short copy: five alternative titles, social posts; a title is picked with value
-# f"{article_id}:{version}:{index}" (the titles are stored with the version, never in the value).
+# f"{article_id}:{version}:{job}:{index}" (the titles are stored by the job, never in the value).
 ACTION_TITLES = "seo_titles"
 ACTION_SOCIAL = "seo_social"
 ACTION_PICK_TITLE = "seo_pick_title"
+# 👍 / 👎 under each version (feedback_buttons in a context_actions block);
+# value = f"{article_id}:{version}:{vote}", vote "up" or "down".
+ACTION_FEEDBACK = "seo_feedback"
 ARTICLE_ACTIONS = (ACTION_REGENERATE, ACTION_SHORTEN, ACTION_CHANGE_KEYWORD, ACTION_EXPORT,
                    ACTION_TITLES, ACTION_SOCIAL)
 

@@ -27,6 +27,8 @@ class KV(Protocol):
     async def admit(self, sets: list[tuple[str, int, float]], member: str, now: float, *,
                     dry_run: bool = False) -> int: ...
     async def release(self, keys: list[str], member: str) -> None: ...
+    async def hset(self, key: str, field: str, value: str, ttl: float) -> None: ...
+    async def hgetall(self, key: str) -> dict[str, str]: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -129,6 +131,13 @@ class RedisKV:
                 pipe.zrem(PREFIX + key, member)
             await pipe.execute()
 
+    async def hset(self, key, field, value, ttl):
+        async with self.redis.pipeline(transaction=True) as pipe:
+            await pipe.hset(PREFIX + key, field, value).pexpire(PREFIX + key, int(ttl * 1000)).execute()
+
+    async def hgetall(self, key):
+        return await self.redis.hgetall(PREFIX + key)
+
     async def ping(self):
         await self.redis.ping()
 
@@ -217,7 +226,7 @@ class MemoryKV:
             current = dict(self._live(key) or {})
             for field, n in counts.items():
                 current[field] = current.get(field, 0) + int(n)
-            self._data[key] = (current, time.monotonic() + ttl)
+            self._data[key] = (current, self._clock() + ttl)
 
     async def counts(self, key):
         value = self._live(key)
@@ -243,6 +252,15 @@ class MemoryKV:
             members = self._live(key)
             if isinstance(members, dict):
                 members.pop(member, None)
+
+    async def hset(self, key, field, value, ttl):
+        items = dict(self._live(key) or {})
+        items[field] = value
+        self._data[key] = (items, self._clock() + ttl)
+
+    async def hgetall(self, key):
+        value = self._live(key)
+        return dict(value) if isinstance(value, dict) else {}
 
     async def ping(self):
         return None

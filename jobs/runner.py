@@ -3,10 +3,17 @@
 Idempotent: a job re-run after a crash (or started twice by a sweep race) reuses
 what the first run recorded (status message, version number, saved version,
 posted parts), so the thread gets exactly one article message per version.
+
+Streaming (SEO_STREAM=on): the first LLM call's Markdown is written into the thread as it comes
+(jobs/streaming.py); that message then becomes the article's first message (stopStream with its
+blocks, or chat.update in place when the checked article differs from what was streamed). Its ts
+is recorded as soon as the stream starts (job:{id}:stream:article0), so a re-run after a crash
+does not stream again: it labels the old draft and replaces it in place with its article.
 """
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import secrets
 import time
@@ -18,12 +25,13 @@ from seo.article import Article
 from seo.errors import InputError, LLMError
 from seo.pipeline import Engine, Result
 
-from .publisher import ChannelUnavailable, Publisher, slack_error
+from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_error
 from .queue import HEARTBEAT_TIMEOUT
 from .settings import BotSettings
 from .short_copy import run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
+from .streaming import LiveStream, Streamer
 from .wordpress import WordPressJob
 
 log = logging.getLogger(__name__)
@@ -42,13 +50,16 @@ _INSTANT_STEPS = {"cleaning", "finishing"}
 
 class JobRunner:
     def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings,
-                 wordpress: WordPressJob | None = None):
+                 wordpress: WordPressJob | None = None, streamer: Streamer | None = None):
         self.engine = engine
         self.state = state
         self.publisher = publisher
         self.settings = settings
         self.wordpress = wordpress or WordPressJob(None, state, publisher)
         self._local: dict[str, list] = {}  # job id -> [lock, runs holding or awaiting it]
+        self.streamer = streamer
+        # The engine takes on_text once it streams its draft (seo.pipeline); older engines do not.
+        self._engine_streams = "on_text" in inspect.signature(engine.rewrite).parameters
 
     async def __call__(self, spec: JobSpec) -> None:
         # saq can hand this process a job it is already running (its sweep re-queues a job whose
@@ -131,9 +142,13 @@ class JobRunner:
                                                        thread_ts=spec.thread_ts, **msg)
             await self.state.job_set(spec.id, "status_ts", status_ts)
 
+        stream: LiveStream | None = None
+
         async def progress(step: str, detail: str | None = None) -> None:
             if step in _INSTANT_STEPS:
                 return  # replaced within milliseconds: not worth a Slack call
+            if step == "repairing" and stream is not None and stream.started:
+                await stream.label_draft()  # the streamed draft: « Brouillon en cours de vérification… »
             msg = blocks.status_message(step, detail=detail)
             await self.publisher.update(spec.channel, status_ts, **msg)
             if spec.channel.startswith("D"):  # an assistant thread in a DM shows it natively
@@ -158,16 +173,43 @@ class JobRunner:
 
         version_no = await self.state.job_get(spec.id, "version")
         data = await self.state.version(spec.article_id, int(version_no)) if version_no else None
+        streamed_ts = await self.state.job_get(spec.id, "stream:article0")
+        engine_done = 0.0
+        posted_first = await self.state.job_get(spec.id, "posted:article0")
+        if streamed_ts and not posted_first:
+            # An earlier run crashed mid-stream: its draft is labelled, then replaced in place.
+            await self._label_orphan(spec, streamed_ts)
+        elif not streamed_ts and not posted_first and await self.state.job_get(spec.id, "stream_intent"):
+            # It crashed between chat.startStream and recording its ts: find that draft, drop it.
+            await self._drop_unrecorded_stream(spec, status_ts)
         if data is None:
+            on_text = None
+            if self.streamer is not None and self._engine_streams and not posted_first and not streamed_ts \
+                    and spec.kind != "title":  # a chosen title: no LLM call, nothing to stream
+                await self.state.job_set(spec.id, "stream_intent", "1")
+                async def started(ts: str) -> None:
+                    await self.state.job_set(spec.id, "stream:article0", ts)
+                stream = await self.streamer.open(
+                    channel=spec.channel, thread_ts=spec.thread_ts, user=spec.recipient_user_id or spec.user,
+                    team=spec.recipient_team_id, on_started=started)
+                on_text = stream.feed if stream is not None else None
             try:
-                result = await self._engine(spec, record, progress)
+                result = await self._engine(spec, record, progress, on_text)
             except InputError as exc:
+                await self._discard(stream)
                 await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(str(exc)))
                 await self.state.job_set(spec.id, "done", "input")
                 return
             except LLMError as exc:
+                await self._discard(stream)
                 await self._failed(spec, status_ts, str(exc))
                 return
+            except BaseException:
+                # A crash, a shutdown: the streamed draft stays; the re-run replaces it in place.
+                if stream is not None:
+                    await stream.abandon()
+                raise
+            engine_done = time.monotonic()
             version = await self.state.allocate_version(spec.article_id, spec.id)
             data = self._version_data(spec, version, result)
             data = await self.state.save_version(spec.article_id, version, data)
@@ -182,11 +224,17 @@ class JobRunner:
         messages = blocks.article_messages(
             data["article"], data["report"], data["body_markdown"], version=version,
             article_id=spec.article_id, requested_by=spec.user, wordpress=wordpress)
+        streamed_ts = streamed_ts or (stream.ts if stream is not None else None)
+        if streamed_ts and not posted_first:
+            await self._finish_streamed(spec, data, messages, stream, streamed_ts, wordpress=wordpress)
         first_ts = None
         for i, msg in enumerate(messages):
             ts = await self.publisher.post_once(spec.id, f"article{i}", channel=spec.channel,
                                                 thread_ts=spec.thread_ts, **msg)
             first_ts = first_ts or ts
+        if engine_done:
+            log.info("job %s: article out %.0f ms after the engine (%s)", spec.id,
+                     (time.monotonic() - engine_done) * 1000, "streamed" if streamed_ts else "posted")
         await self.state.job_set(spec.id, "done", "ok")
         report = data["report"]
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
@@ -198,7 +246,70 @@ class JobRunner:
                 "channel": spec.channel, "ts": first_ts, "created_at": data["created_at"],
                 "permalink": await self._permalink(spec.channel, first_ts)})
 
-    async def _engine(self, spec: JobSpec, record: ArticleRecord, progress) -> Result:
+    async def _label_orphan(self, spec: JobSpec, ts: str) -> None:
+        if self.streamer is not None:
+            await self.streamer.stop_quietly(spec.channel, ts, spec.recipient_team_id,
+                                             blocks=blocks.draft_label_blocks())
+
+    async def _drop_unrecorded_stream(self, spec: JobSpec, status_ts: str | None) -> None:
+        """A streamed draft carries no metadata until it is stopped: it is the bot's message after
+        this job's status line that has none and opens with the article's '# ' title line."""
+        client = self.publisher.client
+        try:
+            resp = await client.conversations_replies(channel=spec.channel, ts=spec.thread_ts,
+                                                      include_all_metadata=True, limit=200,
+                                                      oldest=status_ts or spec.thread_ts)
+            me = (await client.auth_test()).get("user_id")
+        except SlackApiError as exc:
+            log.warning("could not look for an unrecorded streamed draft: %s", slack_error(exc))
+            return
+        for msg in resp.get("messages", []):
+            if (msg.get("user") == me and not msg.get("metadata") and msg.get("ts") != status_ts
+                    and msg.get("ts") != spec.thread_ts and str(msg.get("text", "")).startswith("# ")
+                    and float(msg["ts"]) > float(status_ts or 0)):
+                try:
+                    await client.chat_delete(channel=spec.channel, ts=msg["ts"])
+                    log.info("job %s: dropped a streamed draft its crashed run had not recorded", spec.id)
+                except SlackApiError as exc:
+                    log.warning("could not drop an unrecorded streamed draft: %s", slack_error(exc))
+
+    @staticmethod
+    async def _discard(stream: LiveStream | None) -> None:
+        if stream is not None:
+            try:
+                await stream.discard()
+            except Exception:  # noqa: BLE001 - the failure itself matters more
+                log.exception("could not discard the streamed draft")
+
+    async def _finish_streamed(self, spec: JobSpec, data: dict, messages: list[dict],
+                               stream: LiveStream | None, ts: str, *, wordpress: bool = False) -> None:
+        """The streamed message becomes the article's first message (recorded as posted)."""
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"job": spec.id, "part": "article0"}}
+        try:
+            if stream is not None and stream.ts == ts:
+                stop_blocks = blocks.streamed_article_blocks(
+                    data["article"], data["report"], version=data["version"], article_id=spec.article_id,
+                    requested_by=spec.user, wordpress=wordpress)
+                done = await stream.finalize(messages, stop_blocks, data.get("markdown") or "", metadata)
+            else:  # left by a crashed run
+                done = False
+            if not done:  # replaced in place by the checked article (Tier 3: retried if rate-limited)
+                first = messages[0]
+                await self.publisher.client.chat_update(channel=spec.channel, ts=ts, text=first["text"],
+                                                        blocks=first["blocks"], metadata=metadata)
+        except SlackApiError as exc:
+            # The streamed message cannot take the article: post it as today, drop the draft.
+            log.warning("job %s: the streamed message could not become the article (%s)", spec.id,
+                        slack_error(exc))
+            try:
+                await self.publisher.client.chat_delete(channel=spec.channel, ts=ts)
+            except SlackApiError as exc2:
+                log.info("could not delete the streamed draft: %s", slack_error(exc2))
+            return
+        await self.state.job_set(spec.id, "posted:article0", ts)
+
+    async def _engine(self, spec: JobSpec, record: ArticleRecord, progress, on_text=None) -> Result:
+        streaming = {"on_text": on_text} if on_text is not None else {}
         channel_settings = await self.state.channel_settings(spec.channel)
         min_words = spec.min_words or channel_settings.get("min_words") or self.settings.min_words
         credit = spec.credit or channel_settings.get("credit") or None
@@ -206,7 +317,7 @@ class JobRunner:
         source = record.source
         if spec.kind == "rewrite":
             return await self.engine.rewrite(source, keyword=spec.keyword, min_words=min_words,
-                                             credit=credit, progress=progress, house_style=house)
+                                             credit=credit, progress=progress, house_style=house, **streaming)
         base = await self.state.version(spec.article_id, spec.base_version)
         if base is None:
             raise InputError("La version d’origine de cet article a expiré : relancez une réécriture.")
@@ -217,16 +328,15 @@ class JobRunner:
         if spec.kind == "regenerate":
             return await self.engine.rewrite(source, keyword=article.focus_keyword, min_words=min_words,
                                              credit=credit or article.credit, progress=progress,
-                                             temperature=0.8, house_style=house)
+                                             temperature=0.8, house_style=house, **streaming)
         if spec.kind == "shorten":
             return await self.engine.shorten(source, article, min_words=min_words, credit=credit,
-                                             progress=progress, house_style=house)
+                                             progress=progress, house_style=house, **streaming)
         if spec.kind == "keyword":
             return await self.engine.change_keyword(source, article, spec.keyword or "", min_words=min_words,
-                                                    credit=credit, progress=progress, house_style=house)
+                                                    credit=credit, progress=progress, house_style=house, **streaming)
         return await self.engine.revise(source, article, instruction=spec.instruction or "",
-                                        min_words=min_words, credit=credit, progress=progress,
-                                        house_style=house)
+                                        min_words=min_words, credit=credit, progress=progress, house_style=house, **streaming)
 
     @staticmethod
     def _version_data(spec: JobSpec, version: int, result: Result) -> dict:

@@ -37,6 +37,9 @@ class BotSettings:
     max_jobs_per_channel_per_minute: int = 40
     max_versions_per_article: int = 30
     queue_patience: int = 60  # seconds an acked request keeps trying to reach Redis
+    stream: bool = True  # SEO_STREAM: write the article into the thread as the model writes it
+    stream_appends_per_min: int = 100  # Slack's budgets per workspace (Tier 4 / Tier 2)
+    stream_starts_per_min: int = 20
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -63,6 +66,9 @@ class BotSettings:
             max_jobs_per_channel_per_minute=_int("SEO_MAX_JOBS_PER_CHANNEL_PER_MINUTE", 40),
             max_versions_per_article=_int("SEO_MAX_VERSIONS_PER_ARTICLE", 30),
             queue_patience=_int("SEO_QUEUE_PATIENCE", 60),
+            stream=os.environ.get("SEO_STREAM", "on").strip().lower() not in ("off", "0", "false", "no", "non"),
+            stream_appends_per_min=_int("SEO_STREAM_APPENDS_PER_MIN", 100),
+            stream_starts_per_min=_int("SEO_STREAM_STARTS_PER_MIN", 20),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

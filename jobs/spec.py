@@ -26,3 +26,7 @@ class JobSpec(BaseModel):
     credit: str | None = None
     new_title: str | None = None  # "title": the chosen alternative title and its SEO title,
     new_meta_title: str | None = None  # read from the stored proposals by the web side
+    # Who the job is for (the person who typed, mentioned or clicked, and their workspace):
+    # Slack's streaming methods need them in channels (recipient_user_id / recipient_team_id).
+    recipient_user_id: str | None = None
+    recipient_team_id: str | None = None

@@ -5,6 +5,7 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   article:{aid}                the article's record: channel, thread, source dispatch, requester
   article:{aid}:latest         latest version number
   article:{aid}:v{k}           one version: article fields, report, renderings
+  article:{aid}:v{k}:votes     👍 / 👎 on that version: a hash user -> "up" | "down"
   thread:{channel}:{ts}        which article a thread belongs to
   lock:thread:{channel}:{ts}   a job is running on this thread (value: job id)
   job:{id}:...                 what a job already did (status message, version, posted parts, done)
@@ -131,6 +132,15 @@ class State:
         raw = await self.kv.get(f"titles:{job_id}")
         data = json.loads(raw) if raw else None
         return data["titles"] if data and data.get("article_id") == article_id else None
+
+    async def record_vote(self, article_id: str, version: int, user: str, vote: str) -> None:
+        """One vote per person and version; a new click replaces the previous one."""
+        if vote not in ("up", "down"):
+            raise ValueError(vote)
+        await self.kv.hset(f"article:{article_id}:v{int(version)}:votes", user, vote, self.retention)
+
+    async def votes(self, article_id: str, version: int) -> dict[str, str]:
+        return await self.kv.hgetall(f"article:{article_id}:v{int(version)}:votes")
 
     # --- thread locks -----------------------------------------------------
     async def lock_thread(self, channel: str, thread_ts: str, job_id: str, ttl: float) -> bool:

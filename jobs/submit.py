@@ -98,17 +98,18 @@ class Submitter:
 
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
                           status_ts: str | None = None, keyword: str | None = None,
-                          article_id: str | None = None) -> Outcome:
+                          article_id: str | None = None, team: str | None = None) -> Outcome:
         rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
                                               requested_by=user, article_id=article_id)
         spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
-                       thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None)
+                       thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None,
+                       recipient_user_id=user, recipient_team_id=team)
         return await self._enqueue(spec)
 
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
                           base_version: int | None = None, instruction: str | None = None,
                           keyword: str | None = None, new_title: str | None = None,
-                          new_meta_title: str | None = None) -> Outcome:
+                          new_meta_title: str | None = None, team: str | None = None) -> Outcome:
         rec = await self.state.article(article_id)
         if rec is None:
             return Outcome.MISSING
@@ -123,7 +124,7 @@ class Submitter:
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword, new_title=new_title,
-                       new_meta_title=new_meta_title)
+                       new_meta_title=new_meta_title, recipient_user_id=user, recipient_team_id=team)
         return await self._enqueue(spec)
 
     async def wordpress(self, *, delivery_key: str, article_id: str, version: int, user: str) -> Outcome:
@@ -135,10 +136,12 @@ class Submitter:
                        thread_ts=rec.thread_ts, user=user, base_version=version)
         return await self._enqueue(spec)
 
-    async def retry(self, *, delivery_key: str, failed_job_id: str, user: str) -> Outcome:
+    async def retry(self, *, delivery_key: str, failed_job_id: str, user: str, team: str | None = None) -> Outcome:
         raw = await self.state.job_get(failed_job_id, "spec")
         if not raw:
             return Outcome.MISSING
         old = JobSpec.model_validate_json(raw)
-        spec = old.model_copy(update={"id": job_id_for(delivery_key), "status_ts": None, "user": user})
+        spec = old.model_copy(update={"id": job_id_for(delivery_key), "status_ts": None, "user": user,
+                                         "recipient_user_id": user,
+                                         "recipient_team_id": team or old.recipient_team_id})
         return await self._enqueue(spec)

@@ -100,13 +100,20 @@ class UsageStore:
         await self.kv.add_counts(f"usage:{channel}:{month}", counts, ttl)
         await self.kv.add_counts(f"usage:channels:{month}", {channel: 1}, ttl)
 
-    async def record_feedback(self, channel: str, month: str | None = None, vote: str = "up") -> None:
-        """A 👍 (`up`) or 👎 (`down`) on a version posted in `channel` (for the feedback buttons)."""
+    async def record_feedback(self, channel: str, month: str | None = None, vote: str = "up",
+                              previous: str | None = None) -> None:
+        """A 👍 (`up`) or 👎 (`down`) on a version posted in `channel` (for the feedback buttons);
+        `previous`: that person's earlier vote on the same version, which the new one replaces."""
         if vote not in ("up", "down"):
             raise ValueError("vote must be 'up' or 'down'")
+        if previous == vote:
+            return
         month = month or month_of()
         ttl = self._month_ttl(month)
-        await self.kv.add_counts(f"usage:{channel}:{month}", {f"feedback_{vote}": 1}, ttl)
+        counts = {f"feedback_{vote}": 1}
+        if previous in ("up", "down"):
+            counts[f"feedback_{previous}"] = -1
+        await self.kv.add_counts(f"usage:{channel}:{month}", counts, ttl)
         await self.kv.add_counts(f"usage:channels:{month}", {channel: 0}, ttl)
 
     # --- reading -------------------------------------------------------------

@@ -39,6 +39,13 @@ def assert_within_slack_limits(message: dict) -> None:
             for element in block["elements"]:
                 assert len(element["text"]["text"]) <= LIMITS["button_label"]
                 assert len(element["value"]) <= LIMITS["button_value"]
+        elif kind == "context_actions":  # 👍 / 👎: at most 5 elements, feedback_buttons here
+            assert 0 < len(block["elements"]) <= 5
+            for element in block["elements"]:
+                assert element["type"] == "feedback_buttons"
+                for button in (element["positive_button"], element["negative_button"]):
+                    assert len(button["text"]["text"]) <= LIMITS["button_label"]
+                    assert len(button["value"]) <= LIMITS["button_value"]
         else:
             pytest.fail(f"unexpected block type {kind}")
     assert markdown_total <= LIMITS["markdown"]
@@ -109,7 +116,10 @@ def test_ordinary_article_is_one_message_with_everything():
     message = messages[0]
     assert_within_slack_limits(message)
     kinds = [b["type"] for b in message["blocks"]]
-    assert kinds[0] == "header" and kinds[-1] == "actions"
+    assert kinds[0] == "header" and kinds[-2:] == ["actions", "context_actions"]
+    votes = message["blocks"][-1]["elements"][0]
+    assert votes["type"] == "feedback_buttons" and votes["action_id"] == "seo_feedback"
+    assert votes["positive_button"]["value"].endswith(":3:up") and votes["negative_button"]["value"].endswith(":3:down")
     assert message["blocks"][0]["text"]["text"] == make_article()["title"]
     context = next(b for b in message["blocks"] if b["type"] == "context")["elements"][0]["text"]
     assert "sommet de l’Otan" in context and "812 mots" in context

@@ -1,4 +1,4 @@
-from . import article_buttons, export, retry, short_copy, wordpress
+from . import article_buttons, export, feedback, retry, short_copy, wordpress
 
 
 def register(app, services) -> None:
@@ -7,3 +7,4 @@ def register(app, services) -> None:
     retry.register(app, services)
     short_copy.register(app, services)
     wordpress.register(app, services)
+    feedback.register(app, services)

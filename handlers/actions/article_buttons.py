@@ -16,7 +16,7 @@ from ..patience import patiently
 from ..replies import BUSY, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
 from ..views.common import seal
-from .common import allowed_click, article_here, delivery_key, parse_value, whisper
+from .common import allowed_click, article_here, click_team, delivery_key, parse_value, whisper
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
                 return (f"Cette version compte {words} mots, déjà au plus près du minimum de "
                         f"{min_words} : impossible de la raccourcir davantage.")
         return await svc.submitter.new_version(delivery_key=key, article_id=article_id, kind=kind, user=user,
-                                               base_version=version)
+                                               base_version=version, team=click_team(body))
 
     try:
         outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))

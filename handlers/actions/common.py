@@ -20,6 +20,11 @@ def click_context(body: dict) -> tuple[str, str, str | None]:
     return user, channel, thread_ts
 
 
+def click_team(body: dict) -> str | None:
+    """The clicker's workspace (Slack's streaming needs it in channels)."""
+    return (body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id")
+
+
 def delivery_key(body: dict, action: dict) -> str:
     """One key per click: a double click or a redelivery has the same trigger."""
     return f"click:{body.get('trigger_id') or action.get('action_ts')}"

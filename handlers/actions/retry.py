@@ -11,7 +11,7 @@ from jobs.spec import JobSpec
 from ..patience import patiently
 from ..replies import BUSY, ELSEWHERE, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
-from .common import allowed_click, delivery_key, whisper
+from .common import allowed_click, click_team, delivery_key, whisper
 
 
 def register(app, svc: Services) -> None:
@@ -34,7 +34,8 @@ def register(app, svc: Services) -> None:
                     return None
             if not await svc.state.first_delivery(key, owner):
                 return None
-            return await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user)
+            return await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user,
+                                             team=click_team(body))
 
         try:
             outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))

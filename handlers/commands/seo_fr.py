@@ -72,6 +72,6 @@ def register(app, svc: Services) -> None:
             return
         started = await start_rewrite(
             client, svc, delivery_key=f"cmd:{command.get('trigger_id') or command.get('team_id')}:{channel}:{text[:64]}",
-            channel=channel, user=user, source=text_from_slack(text), waiting=tell)
+            channel=channel, user=user, source=text_from_slack(text), waiting=tell, team=command.get("team_id"))
         if not started.ok:
             await tell(started.message)

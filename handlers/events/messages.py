@@ -127,7 +127,8 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
                 return
             if not await patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience):
                 return
-            await _revise(client, svc, channel, thread_ts, article_id, user, text, delivery_key)
+            await _revise(client, svc, channel, thread_ts, article_id, user, text, delivery_key,
+                          team=_team(event, context))
             return
 
         watched = channel in svc.settings.watch_channels or (
@@ -158,19 +159,25 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
         return
 
     started = await start_rewrite(client, svc, delivery_key=delivery_key, channel=channel, user=user,
-                                  source=text, thread_ts=ts)
+                                  source=text, thread_ts=ts, team=_team(event, context))
     if not started.ok and started.private:
         await _whisper(client, channel, user, ts, started.message)
     elif not started.ok:
         await _say(client, channel, ts, started.message)
 
 
-async def _revise(client, svc: Services, channel, thread_ts, article_id, user, text, delivery_key) -> None:
+def _team(event: dict, context) -> str | None:
+    """The workspace of the person who wrote (Slack's streaming needs it in channels)."""
+    return event.get("user_team") or event.get("team") or context.get("team_id")
+
+
+async def _revise(client, svc: Services, channel, thread_ts, article_id, user, text, delivery_key,
+                  team: str | None = None) -> None:
     intent = parse_instruction(text)
     try:
         outcome = await patiently(lambda: svc.submitter.new_version(
             delivery_key=delivery_key, article_id=article_id, kind=intent.kind, user=user,
-            instruction=intent.instruction, keyword=intent.keyword),
+            instruction=intent.instruction, keyword=intent.keyword, team=team),
             svc.settings.queue_patience, lambda: _say(client, channel, thread_ts, WAITING))
     except queue_errors():
         await _say(client, channel, thread_ts, UNAVAILABLE)

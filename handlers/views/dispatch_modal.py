@@ -32,6 +32,7 @@ def register(app, svc: Services) -> None:
             await client.chat_postEphemeral(channel=channel, user=user, text=text)
 
         started = await start_rewrite(client, svc, delivery_key=f"view:{view.get('id')}:{view.get('hash')}",
-                                      channel=channel, user=user, source=source, keyword=keyword, waiting=waiting)
+                                      channel=channel, user=user, source=source, keyword=keyword, waiting=waiting,
+                                      team=(body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id"))
         if not started.ok:
             await client.chat_postEphemeral(channel=channel, user=user, text=started.message)

@@ -46,7 +46,8 @@ def register(app, svc: Services) -> None:
                 return NOT_ALLOWED
             return await svc.submitter.new_version(
                 delivery_key=f"view:{view.get('id')}:{view.get('hash')}", article_id=meta.get("article_id", ""),
-                kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword)
+                kind="keyword", user=user, base_version=meta.get("version"), keyword=keyword,
+                team=(body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id"))
 
         try:
             outcome = await patiently(submit, svc.settings.queue_patience, lambda: tell(WAITING))

@@ -67,6 +67,21 @@ def markdown_of(message) -> str:
     return "\n\n".join(b.get("text", "") for b in message.get("blocks") or [] if b.get("type") == "markdown")
 
 
+def title_of(message) -> str:
+    """The article's title: its header block, or the '# ' line a streamed article opens with."""
+    for b in message.get("blocks") or []:
+        if b.get("type") == "header":
+            return b["text"]["text"]
+        if b.get("type") == "markdown" and b.get("text", "").startswith("# "):
+            return b["text"].split("\n", 1)[0][2:].strip()
+    raise AssertionError("no title in this message")
+
+
+def is_streamed(slack, message) -> bool:
+    """Did this message start as a stream (chat.startStream)? Its `text` is then Slack's own."""
+    return any(st["ts"] == message["ts"] for st in slack.streams(message.get("channel")))
+
+
 def context_of(message) -> str:
     return " ".join(e.get("text", "") for b in message.get("blocks") or [] if b.get("type") == "context"
                     for e in b.get("elements", []))

@@ -6,7 +6,7 @@ import time
 
 from tests.fakes import slack_requests as sr
 
-from .conftest import article_messages, word_count_of
+from .conftest import article_messages, title_of, word_count_of
 from .test_slack_flows import dispatch, parent_of, run_command, wait_articles
 
 
@@ -46,7 +46,7 @@ def test_app_home_lists_the_users_last_articles(bot, slack, channel, sample_text
     run_command(bot, slack, channel, dispatch(sample_text), user="U77")
     parent = slack.wait_for(lambda s: parent_of(s, channel) if s.messages(channel) else None)
     article = wait_articles(slack, channel, parent["ts"])[0]
-    title = article["blocks"][0]["text"]["text"]
+    title = title_of(article)
     event = {"type": "app_home_opened", "user": "U77", "channel": "D077", "tab": "home", "event_ts": sr.new_ts()}
     # The article is listed once the worker has recorded it.
     def home_lists_it(s):

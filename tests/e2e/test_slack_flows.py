@@ -10,7 +10,7 @@ from tests.fakes import slack_requests as sr
 from tests.fakes.openai_server import Error, Hang
 from tests.harness import settle
 
-from .conftest import article_messages, button_labels, context_of, markdown_of, word_count_of
+from .conftest import article_messages, button_labels, context_of, is_streamed, markdown_of, word_count_of
 
 BUTTONS = ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter", "Titres", "Réseaux sociaux"]
 
@@ -49,7 +49,8 @@ def test_slash_command_posts_parent_then_article_in_its_thread(bot, slack, llm, 
     assert body.count("\n## ") >= 3
     assert "« Les Ukrainiens progressent, progressent »" in body
     assert "Version 1" in context_of(article)
-    assert len(article["text"]) <= 300  # the notification text stays short
+    if not is_streamed(slack, article):  # a streamed message's text is Slack's (what was streamed)
+        assert len(article["text"]) <= 300  # the notification text stays short
     assert llm.calls >= 1
     # The status line followed the job and ends on the result.
     slack.wait_for(lambda s: "Version 1 publiée" in s.messages(channel, parent["ts"], include_parent=False)[0]["text"])

@@ -43,6 +43,8 @@ def test_a_job_failing_on_an_unexpected_error_says_so_with_a_retry_button(socket
     from tests.fakes.openai_server import Latency
 
     slack, llm, proc = socket_bot
+    # Posted whole (this Slack cannot stream), so that the article's chat.postMessage is what fails.
+    slack.streaming_enabled = False
     llm.script(Latency(1.0))
     payload = {"command": "/seo-fr", "text": sample_text.split("\n", 1)[1], "user_id": "U1", "user_name": "x",
                "channel_id": "C501", "channel_name": "redaction", "team_id": "T1", "trigger_id": "trig.0.2",

@@ -67,6 +67,12 @@ MSG_TEXT_WARN = 4000  # our contract: keep `text` short (recorded in FakeSlack.l
 # Not documented: Slack answers msg_blocks_too_long at about 13 000 characters of blocks
 # (slackapi/bolt-js#2509, #2867). The fake measures the compact JSON serialisation.
 MSG_BLOCKS_CHARS_MAX = 13000
+STREAM_MARKDOWN_MAX = 12000  # markdown_text per call, and (stricter than observed) per streamed message
+STREAM_LIFETIME_SECONDS = 300.0  # Slack ends a stream about five minutes after it started
+# Per-minute, per-workspace budgets of the streaming methods (None = unlimited): Tier 4 for
+# appendStream (100+), Tier 2 (20+) for startStream and stopStream, each method its own budget.
+STREAM_RATE_LIMITS = {"chat.startStream": 20, "chat.appendStream": 100, "chat.stopStream": 20}
+RATE_WINDOW_SECONDS = 60.0
 VIEW_PUSH_LIMIT = 3
 TRIGGER_TTL_SECONDS = 3.0
 
@@ -409,7 +415,7 @@ def _offset(cursor: Optional[str]) -> int:
 class FakeSlack:
     """Fake Slack Web API. See the module docstring and the README of tests/fakes."""
 
-    JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_ids")
+    JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_ids", "chunks")
 
     def __init__(self, bot_token: str = "xoxb-test", bot_user_id: str = "UBOT",
                  team_id: str = "T1", *, bot_id: str = "BBOT", app_id: str = "A1",
@@ -463,6 +469,14 @@ class FakeSlack:
             self.responses: list[dict] = []
             self._last_us = 0
             self._ids = itertools.count(1)
+            self._streams: list[dict] = []
+            self._delays: dict[str, list[float]] = {}
+            self._rate_log: dict[tuple[str, str], list[float]] = {}
+            self.stream_lifetime = STREAM_LIFETIME_SECONDS
+            self.rate_limits: dict[str, Optional[int]] = dict(STREAM_RATE_LIMITS)
+            self.rate_window = RATE_WINDOW_SECONDS
+            self.streaming_enabled = True  # False: the streaming methods answer unknown_method
+            self.stream_unsupported_channels: set[str] = set()  # channel_type_not_supported there
 
     def reset(self) -> None:
         """Forget every call, message, view, file, channel setting and scripted failure."""
@@ -550,6 +564,34 @@ class FakeSlack:
             m = self._find(channel, ts)
             return copy.deepcopy(m) if m else None
 
+    def streams(self, channel: Optional[str] = None, thread_ts: Optional[str] = None) -> list[dict]:
+        """Every streamed message, oldest first: {"channel", "ts", "thread_ts", "state"
+        ("streaming" | "stopped" | "expired" | "updated"), "markdown" (the text streamed so far),
+        "started_at", "first_text_at" (time.time() when its first words showed), "stopped_at",
+        "appends" (accepted appendStream calls), "chunks" ([(time, text)] as they arrived),
+        "recipient_user_id", "recipient_team_id", "stop_blocks"}."""
+        with self._lock:
+            out = []
+            for st in self._streams:
+                if channel is not None and st["channel"] != channel:
+                    continue
+                if thread_ts is not None and st["thread_ts"] != thread_ts:
+                    continue
+                self._expire(st)
+                out.append(copy.deepcopy(st))
+            return out
+
+    def reset_budgets(self) -> None:
+        """Forget the calls counted against the per-minute budgets (as if a minute had passed)."""
+        with self._lock:
+            self._rate_log.clear()
+
+    def rate_limited(self, method: Optional[str] = None) -> int:
+        """How many calls were answered `ratelimited` by the per-minute budgets."""
+        with self._lock:
+            return sum(1 for c in self._calls if c["error"] == "ratelimited" and c.get("budget")
+                       and (method is None or c["method"] == method))
+
     def ephemerals(self, channel: Optional[str] = None) -> list[dict]:
         with self._lock:
             return [copy.deepcopy(e) for e in self._ephemerals
@@ -633,6 +675,15 @@ class FakeSlack:
                     self._holds.remove(h)
             return h["seconds"]
         return 0.0
+
+    def delay_answer(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect at once but are answered `seconds` later."""
+        with self._lock:
+            self._delays.setdefault(method, []).extend([seconds] * times)
+
+    def _take_delay(self, method: str) -> float:
+        queue = self._delays.get(method)
+        return queue.pop(0) if queue else 0.0
 
     def response_url(self, channel_id: str, user_id: str, message_ts: Optional[str] = None) -> str:
         """A response_url served by this fake (what Slack puts in commands and actions)."""
@@ -867,13 +918,21 @@ class FakeSlack:
                 body.update(handler(self, args))
             except _ApiError as exc:
                 body = {"ok": False, "error": exc.error}
+                retry_after = exc.extra.pop("retry_after", None)
                 body.update(exc.extra)
                 if exc.messages:
                     body["response_metadata"] = {"messages": exc.messages}
+                if retry_after is not None:
+                    self._record(method, args, body, 429)
+                    self._calls[-1]["budget"] = True
+                    return web.json_response(body, status=429, headers={"Retry-After": str(retry_after)})
             self._record(method, args, body, 200)
             hold = self._take_hold(method, args) if body.get("ok") else 0.0
+            delay = self._take_delay(method)
         if hold:
             await asyncio.sleep(hold)
+        if delay:  # the call is done on Slack's side; its answer is late (a crash window)
+            await asyncio.sleep(delay)
         return web.json_response(body)
 
     # ---------------------------------------------------------------- files shared by people
@@ -1090,7 +1149,151 @@ class FakeSlack:
         if not msg.get("text") and not msg.get("blocks"):
             raise _ApiError("no_text")
         msg["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        msg.pop("streaming", None)
+        for st in self._streams:
+            if st["channel"] == ch["id"] and st["ts"] == ts and st["state"] in ("streaming", "expired"):
+                st["state"] = "updated"  # the message is a plain message from now on
         return {"channel": ch["id"], "ts": ts, "text": msg["text"], "message": self._public(msg)}
+
+    # ---------------------------------------------------------------- streaming (chat.*Stream)
+
+    def _budget(self, method: str) -> None:
+        """Per-workspace, per-method sliding-window budget; ratelimited (HTTP 429) past it."""
+        limit = self.rate_limits.get(method)
+        if limit is None:
+            return
+        now = time.monotonic()
+        log = [t for t in self._rate_log.get((self.team_id, method), []) if t > now - self.rate_window]
+        if len(log) >= limit:
+            self._rate_log[(self.team_id, method)] = log
+            retry_after = max(1, int(log[0] + self.rate_window - now + 0.999))
+            raise _ApiError("ratelimited", retry_after=retry_after)
+        log.append(now)
+        self._rate_log[(self.team_id, method)] = log
+
+    def _expire(self, st: dict) -> None:
+        if st["state"] == "streaming" and time.monotonic() - st["_started_mono"] > self.stream_lifetime:
+            st["state"] = "expired"
+
+    def _stream_of(self, args: dict) -> dict:
+        ch = self._channel(args.get("channel"))
+        ts = args.get("ts")
+        if not ts:
+            raise _ApiError("invalid_arguments")
+        msg = self._find(ch["id"], ts)
+        if msg is None:
+            raise _ApiError("message_not_found")
+        st = next((s for s in self._streams if s["channel"] == ch["id"] and s["ts"] == ts), None)
+        if st is None:
+            raise _ApiError("message_not_in_streaming_state")
+        self._expire(st)
+        if st["state"] != "streaming":
+            raise _ApiError("message_not_in_streaming_state")
+        return st
+
+    def _stream_text(self, st: dict, args: dict) -> str:
+        text = args.get("markdown_text")
+        chunks = args.get("chunks")
+        if text is None and chunks is None:
+            return ""
+        mode = "chunks" if chunks is not None else "markdown"
+        if st.get("mode") and st["mode"] != mode:
+            raise _ApiError("streaming_mode_mismatch")
+        if chunks is not None:
+            if not isinstance(chunks, list):
+                raise _ApiError("invalid_chunks")
+            text = "".join(str(c.get("text", "")) for c in chunks
+                           if isinstance(c, dict) and c.get("type") == "markdown_text")
+        text = str(text)
+        if len(text) > STREAM_MARKDOWN_MAX or len(st["markdown"]) + len(text) > STREAM_MARKDOWN_MAX:
+            raise _ApiError("msg_too_long")
+        st["mode"] = mode
+        return text
+
+    def _stream_grow(self, st: dict, text: str) -> None:
+        if not text:
+            return
+        now = time.time()
+        st["markdown"] += text
+        st["chunks"].append((now, text))
+        if st["first_text_at"] is None and st["markdown"].strip():
+            st["first_text_at"] = now
+        msg = self._find(st["channel"], st["ts"])
+        if msg is not None:
+            msg["text"] = st["markdown"]
+            msg["blocks"] = [{"type": "markdown", "text": st["markdown"]}] if st["markdown"] else []
+
+    def _streaming_allowed(self, ch: dict) -> None:
+        if not self.streaming_enabled:
+            raise _ApiError("unknown_method")
+        if ch["id"] in self.stream_unsupported_channels:
+            raise _ApiError("channel_type_not_supported")
+
+    def _chat_start_stream(self, args: dict) -> dict:
+        if not self.streaming_enabled:
+            raise _ApiError("unknown_method")
+        ch = self._writable_channel(args.get("channel"))
+        self._streaming_allowed(ch)
+        if not ch["is_im"]:
+            if not args.get("recipient_team_id"):
+                raise _ApiError("missing_recipient_team_id")
+            if not args.get("recipient_user_id"):
+                raise _ApiError("missing_recipient_user_id")
+        st = {"channel": ch["id"], "ts": None, "thread_ts": args.get("thread_ts") or None,
+              "state": "streaming", "markdown": "", "mode": None, "chunks": [], "appends": 0,
+              "started_at": time.time(), "_started_mono": time.monotonic(), "first_text_at": None,
+              "stopped_at": None, "recipient_user_id": args.get("recipient_user_id"),
+              "recipient_team_id": args.get("recipient_team_id"), "stop_blocks": None}
+        text = self._stream_text(st, args)
+        self._budget("chat.startStream")
+        ts = self._next_ts()
+        st["ts"] = ts
+        msg = self._bot_message("", None, ts)
+        msg["streaming"] = True
+        self._store(ch["id"], msg, st["thread_ts"])
+        self._streams.append(st)
+        self._stream_grow(st, text)
+        return {"channel": ch["id"], "ts": ts}
+
+    def _chat_append_stream(self, args: dict) -> dict:
+        if not self.streaming_enabled:
+            raise _ApiError("unknown_method")
+        st = self._stream_of(args)
+        text = self._stream_text(st, args)
+        if not text:
+            raise _ApiError("no_text")
+        self._budget("chat.appendStream")
+        st["appends"] += 1
+        self._stream_grow(st, text)
+        return {"channel": st["channel"], "ts": st["ts"]}
+
+    def _chat_stop_stream(self, args: dict) -> dict:
+        if not self.streaming_enabled:
+            raise _ApiError("unknown_method")
+        st = self._stream_of(args)
+        text = self._stream_text(st, args)
+        blocks = args.get("blocks")
+        if blocks is not None:
+            if isinstance(blocks, dict) and "__invalid_json__" in blocks:
+                raise _ApiError("invalid_blocks_format")
+            errors = validate_message_blocks(blocks)
+            if errors:
+                raise _ApiError("invalid_blocks", errors)
+            if blocks_chars(blocks) > self.max_blocks_chars:
+                raise _ApiError("msg_blocks_too_long")
+        self._budget("chat.stopStream")
+        self._stream_grow(st, text)
+        st["state"] = "stopped"
+        st["stopped_at"] = time.time()
+        st["stop_blocks"] = blocks
+        msg = self._find(st["channel"], st["ts"])
+        if msg is not None:
+            msg.pop("streaming", None)
+            msg["blocks"] = ([{"type": "markdown", "text": st["markdown"]}] if st["markdown"] else []) \
+                + list(blocks or [])
+            if args.get("metadata") is not None:
+                msg["metadata"] = args["metadata"]
+        return {"channel": st["channel"], "ts": st["ts"], "message": self._public(msg or {})}
 
     def _chat_delete(self, args: dict) -> dict:
         ch = self._channel(args.get("channel"))
@@ -1462,6 +1665,9 @@ class FakeSlack:
         "chat.update": _chat_update,
         "chat.delete": _chat_delete,
         "chat.postEphemeral": _chat_post_ephemeral,
+        "chat.startStream": _chat_start_stream,
+        "chat.appendStream": _chat_append_stream,
+        "chat.stopStream": _chat_stop_stream,
         "chat.getPermalink": _chat_get_permalink,
         "views.open": _views_open,
         "views.update": _views_update,

@@ -9,8 +9,8 @@ from tests.fakes.fake_writer import write
 from tests.fakes.openai_server import Latency, Reply
 
 from .conftest import (
-    bot_posts, command, dispatch_of, duplicate_parts, parents, settle, versions_posted,
-    wait_articles, wait_parent,
+    article_messages, bot_posts, command, dispatch_of, duplicate_parts, parents, settle,
+    versions_posted, wait_articles, wait_parent,
 )
 
 KILLS = 3
@@ -114,3 +114,60 @@ def test_web_killed_while_jobs_run_jobs_still_post_and_new_web_serves(cluster, s
         assert versions_posted(slack, ch, ts) == {1: 1}
     assert duplicate_parts(slack) == []
     assert llm.calls == 3
+
+
+def test_worker_killed_mid_stream_the_rerun_replaces_the_streamed_draft_in_place(cluster, slack, llm, channel,
+                                                                                sample_text):
+    """SIGKILL while the article is being streamed into the thread: the re-run does not stream a
+    second copy; the half-written message is labelled, then becomes the article."""
+    bot = cluster()
+    bot.web()
+    worker = bot.worker()
+    llm.first_token_delay = 0.2
+    llm.stream_chunk_chars = 24
+    llm.stream_chunk_delay = 0.02  # about 8 s to write the article
+    command(bot.url, slack, channel, dispatch_of(sample_text))
+    thread = wait_parent(slack, channel)["ts"]
+    _wait(lambda: any(st["appends"] >= 1 for st in slack.streams(channel, thread)), 30, "a stream under way")
+    worker.kill()
+    llm.stream_chunk_delay = 0.0
+    bot.worker()
+    wait_articles(slack, channel, thread, timeout=60)
+    _wait(lambda: any("publiée" in m["text"] for m in slack.messages(channel, thread, include_parent=False)),
+          30, "the status line's last word")
+    settle(1.5)  # would a late duplicate show up?
+    [streamed] = slack.streams(channel, thread)  # streamed once, never again
+    replies = slack.messages(channel, thread, include_parent=False)
+    assert len(replies) == 2, [r["text"][:60] for r in replies]  # the status line and the article
+    assert versions_posted(slack, channel, thread) == {1: 1}
+    article = article_messages(slack, channel, thread)[0]
+    assert article["ts"] == streamed["ts"]  # the half-written message became the article
+    assert duplicate_parts(slack, channel) == []
+
+
+def test_worker_killed_before_it_learns_its_stream_ts_the_rerun_drops_that_draft(cluster, slack, llm, channel,
+                                                                                  sample_text):
+    """chat.startStream reached Slack (the first words are in the thread) but the worker died
+    before the answer came back: the re-run finds that draft by its missing metadata, removes it,
+    and the thread ends with one article."""
+    bot = cluster()
+    bot.web()
+    worker = bot.worker()
+    llm.first_token_delay = 0.2
+    llm.stream_chunk_chars = 24
+    llm.stream_chunk_delay = 0.01
+    slack.delay_answer("chat.startStream", 30)
+    command(bot.url, slack, channel, dispatch_of(sample_text))
+    thread = wait_parent(slack, channel)["ts"]
+    _wait(lambda: slack.streams(channel, thread), 30, "the stream's first words in the thread")
+    worker.kill()
+    bot.worker()
+    wait_articles(slack, channel, thread, timeout=60)
+    _wait(lambda: any("publiée" in m["text"] for m in slack.messages(channel, thread, include_parent=False)),
+          30, "the status line's last word")
+    settle(1.5)
+    first = slack.streams(channel, thread)[0]
+    assert slack.message(channel, first["ts"]) is None  # the unrecorded draft is gone
+    replies = slack.messages(channel, thread, include_parent=False)
+    assert len(replies) == 2, [r["text"][:60] for r in replies]  # the status line and the article
+    assert versions_posted(slack, channel, thread) == {1: 1}

@@ -24,13 +24,19 @@ def _wait_drafting(llm):
 
 
 def test_ratelimited_post_and_update_are_retried_after_retry_after(shared, slack, llm, channel, sample_text):
+    # The article posted whole (this workspace cannot stream): its chat.postMessage is what is
+    # rate-limited here (streamed articles: tests/e2e/test_streaming.py).
+    slack.streaming_enabled = False
     llm.latency = 1.0
-    assert command(shared.url, slack, channel, dispatch_of(sample_text))[0] == 200
+    assert command(shared.url, slack, channel, dispatch_of(sample_text), team_id="TNOSTREAM")[0] == 200
     thread = wait_parent(slack, channel)["ts"]
     _wait_drafting(llm)
     slack.fail("chat.postMessage", "ratelimited", retry_after=1, times=2)
     slack.fail("chat.update", "ratelimited", retry_after=1, times=2)
-    wait_articles(slack, channel, thread, timeout=90)
+    try:
+        wait_articles(slack, channel, thread, timeout=90)
+    finally:
+        slack.streaming_enabled = True
     # The status line's last update comes after the article: wait for it, not for a fixed delay.
     slack.wait_for(lambda s: "Version 1 publiée" in s.messages(channel, thread, include_parent=False)[0]["text"],
                    timeout=60)
