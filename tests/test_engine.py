@@ -548,7 +548,7 @@ async def test_revisions_stream_their_revision_call(engine, streaming_llm, sampl
 @pytest.mark.parametrize("failures", [
     [Error(500), Error(500)],
     [RateLimit(retry_after=0.2)],
-    [Hang(5)],  # no headers within the 2 s timeout
+    [Hang(30)],  # no headers within the engine's 10 s timeout
 ], ids=["two-500s", "429-retry-after", "timeout"])
 async def test_failures_before_a_stream_starts_are_retried_as_today(engine, streaming_llm, sample_text, failures):
     llm = streaming_llm

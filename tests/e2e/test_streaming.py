@@ -3,6 +3,8 @@ over signed HTTP with real `bot.py` processes, the fake Slack (chat.*Stream with
 and per-minute budgets) and the fake OpenAI streaming its structured output chunk by chunk."""
 from __future__ import annotations
 
+import json
+
 import itertools
 import re
 
@@ -14,7 +16,7 @@ from tests.fakes.fake_writer import write
 
 from .conftest import article_messages, button_labels, context_of, markdown_of, word_count_of
 
-BUTTONS = ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter"]
+BUTTONS = ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter", "Titres", "Réseaux sociaux"]
 _teams = itertools.count(1)
 
 
@@ -170,6 +172,15 @@ def test_feedback_is_stored_with_the_version_one_vote_per_person(bot, slack, llm
     # Acknowledged discreetly: privately to each voter, nothing new in the thread.
     slack.wait_for(lambda s: len([e for e in s.ephemerals(channel) if "noté pour la version 1" in e["text"]]) == 3)
     assert len(slack.messages(channel, thread, include_parent=False)) == 2
+    # The month's usage counts each person's last vote: App Home shows 0 up, 2 down.
+    slack.add_member(channel, "U1")
+
+    def home_counts_them(s):
+        event = {"type": "app_home_opened", "user": "U1", "channel": "D001", "tab": "home", "event_ts": sr.new_ts()}
+        assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
+        views = [c for c in s.calls("views.publish") if c["args"].get("user_id") == "U1"]
+        return views and ":+1: 0 · :-1: 2" in json.dumps(views[-1]["args"]["view"], ensure_ascii=False)
+    assert slack.wait_for(home_counts_them, timeout=30, interval=0.5)
 
 
 def test_a_long_article_streams_within_slack_cap_then_continues_in_a_second_message(bot, slack, llm, channel,

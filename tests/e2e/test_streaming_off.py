@@ -30,6 +30,7 @@ def test_stream_off_posts_status_then_the_whole_article(bot, slack, llm, channel
     replies = slack.messages(channel, thread, include_parent=False)
     assert len(replies) == 2 and replies[1]["ts"] == article["ts"]
     assert "Version 1 publiée" in replies[0]["text"]
-    assert button_labels(article) == ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter"]
+    assert button_labels(article) == ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter", "Titres",
+                                      "Réseaux sociaux"]
     assert word_count_of(article) >= 700
     assert len(article_messages(slack, channel, thread)) == 1

@@ -135,7 +135,7 @@ def test_worker_killed_mid_stream_the_rerun_replaces_the_streamed_draft_in_place
     wait_articles(slack, channel, thread, timeout=60)
     _wait(lambda: any("publiée" in m["text"] for m in slack.messages(channel, thread, include_parent=False)),
           30, "the status line's last word")
-    settle(1.5)  # would a late duplicate show up?
+    settle(slack, llm, bot.redis)  # would a late duplicate show up?
     [streamed] = slack.streams(channel, thread)  # streamed once, never again
     replies = slack.messages(channel, thread, include_parent=False)
     assert len(replies) == 2, [r["text"][:60] for r in replies]  # the status line and the article
@@ -165,7 +165,7 @@ def test_worker_killed_before_it_learns_its_stream_ts_the_rerun_drops_that_draft
     wait_articles(slack, channel, thread, timeout=60)
     _wait(lambda: any("publiée" in m["text"] for m in slack.messages(channel, thread, include_parent=False)),
           30, "the status line's last word")
-    settle(1.5)
+    settle(slack, llm, bot.redis)
     first = slack.streams(channel, thread)[0]
     assert slack.message(channel, first["ts"]) is None  # the unrecorded draft is gone
     replies = slack.messages(channel, thread, include_parent=False)
