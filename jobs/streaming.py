@@ -446,10 +446,18 @@ class LiveStream:
             return False
         single = len(messages) == 1
         target = blocks.neutralize_markdown(expected_markdown).rstrip()
+        # The article's buttons go on the streamed message only when it can end showing exactly the
+        # checked text. Otherwise (code fixes such as a quotation put back to the source's words,
+        # a longer article) it ends labelled as a draft under verification until chat.update
+        # replaces it: an unverified draft never looks like the article, even for a moment.
+        becomes_article = (single and self.state == "live" and not self.dirty
+                           and target.startswith(self.sent) and len(target) <= STREAM_CAP)
         if self.state in ("live", "stuck"):
-            await self._stop(with_rest=True, blocks_=stop_blocks if single else None, metadata=metadata,
-                             target=target if single else None)
-        return (single and self.state == "closed" and self.stopped_with_blocks and not self.dirty
+            if becomes_article:
+                await self._stop(with_rest=True, blocks_=stop_blocks, metadata=metadata, target=target)
+            else:
+                await self._stop(with_rest=True, blocks_=blocks.draft_label_blocks())
+        return (becomes_article and self.state == "closed" and self.stopped_with_blocks and not self.dirty
                 and self.sent.rstrip() == target)
 
     async def abandon(self) -> None:

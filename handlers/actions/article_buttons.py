@@ -12,11 +12,10 @@ from jobs.publisher import slack_error
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..patience import patiently
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
+from ..replies import EXPIRED, queue_errors
 from ..services import Services
 from ..views.common import seal
-from .common import allowed_click, article_here, click_team, delivery_key, parse_value, whisper
+from .common import allowed_click, article_here, click_team, delivery_key, parse_value, run_click, whisper
 
 log = logging.getLogger(__name__)
 
@@ -113,20 +112,5 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
         return await svc.submitter.new_version(delivery_key=key, article_id=article_id, kind=kind, user=user,
                                                base_version=version, team=click_team(body))
 
-    try:
-        outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
-    except queue_errors():
-        await whisper(client, body, UNAVAILABLE)
-        return
-    if outcome is None:  # a double click or a redelivery
-        return
-    if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
-        await whisper(client, body, outcome)
-    elif outcome is Outcome.BUSY:
-        await whisper(client, body, BUSY)
-    elif outcome.over_quota:
-        await whisper(client, body, quota_text(outcome, svc.settings))
-    elif outcome is Outcome.MISSING:
-        await whisper(client, body, EXPIRED)
-    elif outcome is Outcome.STARTED and kind in STARTED:
+    if await run_click(svc, client, body, submit) is Outcome.STARTED and kind in STARTED:
         await whisper(client, body, STARTED[kind])

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
 from jobs.publisher import slack_error
+from jobs.submit import Outcome
 
-from ..replies import ELSEWHERE, EXPIRED, NOT_ALLOWED
+from ..patience import patiently
+from ..replies import BUSY, ELSEWHERE, EXPIRED, NOT_ALLOWED, UNAVAILABLE, WAITING, queue_errors, quota_text
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +74,27 @@ async def whisper(client, body: dict, text: str) -> None:
         await client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
     except SlackApiError as exc:
         log.warning("chat.postEphemeral failed: %s", slack_error(exc))
+
+
+async def run_click(svc, client, body: dict, submit: Callable[[], Awaitable[Outcome | str | None]], *,
+                    busy: str = BUSY) -> Outcome | None:
+    """Runs a click's Redis steps (`submit`, idempotent), waiting out a Redis blip, and answers the
+    clicker privately whatever is not a start: a French text `submit` returned, busy, over a quota,
+    expired, Redis still down. None: nothing more to say (double click, told already)."""
+    try:
+        outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
+    except queue_errors():
+        await whisper(client, body, UNAVAILABLE)
+        return None
+    if outcome is None:  # a double click, a redelivery, or already answered
+        return None
+    if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
+        await whisper(client, body, outcome)
+        return None
+    if outcome is Outcome.BUSY:
+        await whisper(client, body, busy)
+    elif outcome.over_quota:
+        await whisper(client, body, quota_text(outcome, svc.settings))
+    elif outcome is Outcome.MISSING:
+        await whisper(client, body, EXPIRED)
+    return outcome

@@ -8,10 +8,9 @@ from jobs.submit import Outcome
 
 from jobs.spec import JobSpec
 
-from ..patience import patiently
-from ..replies import BUSY, ELSEWHERE, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
+from ..replies import ELSEWHERE
 from ..services import Services
-from .common import allowed_click, click_team, delivery_key, whisper
+from .common import allowed_click, click_team, delivery_key, run_click, whisper
 
 
 def register(app, svc: Services) -> None:
@@ -37,18 +36,5 @@ def register(app, svc: Services) -> None:
             return await svc.submitter.retry(delivery_key=key, failed_job_id=action.get("value", ""), user=user,
                                              team=click_team(body))
 
-        try:
-            outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
-        except queue_errors():
-            await whisper(client, body, UNAVAILABLE)
-            return
-        if outcome is None:  # a double click or a redelivery
-            return
-        if outcome is Outcome.BUSY:
-            await whisper(client, body, BUSY)
-        elif outcome.over_quota:
-            await whisper(client, body, quota_text(outcome, svc.settings))
-        elif outcome is Outcome.MISSING:
-            await whisper(client, body, EXPIRED)
-        else:
+        if await run_click(svc, client, body, submit) in (Outcome.STARTED, Outcome.DUPLICATE):
             await whisper(client, body, "C’est reparti : la demande est relancée dans ce fil.")

@@ -7,10 +7,9 @@ import blockkit as blocks
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..patience import patiently
-from ..replies import BUSY, EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
+from ..replies import EXPIRED
 from ..services import Services
-from .common import allowed_click, article_here, delivery_key, whisper
+from .common import allowed_click, article_here, delivery_key, run_click
 
 
 def parse_pick(value: str) -> tuple[str, int, str, int] | None:
@@ -50,18 +49,4 @@ def register(app, svc: Services) -> None:
                 delivery_key=key, article_id=article_id, kind="title", user=user, base_version=version,
                 new_title=chosen["title"], new_meta_title=chosen["meta_title"])
 
-        try:
-            outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
-        except queue_errors():
-            await whisper(client, body, UNAVAILABLE)
-            return
-        if outcome is None:  # a double click or a redelivery
-            return
-        if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
-            await whisper(client, body, outcome)
-        elif outcome is Outcome.BUSY:
-            await whisper(client, body, BUSY)
-        elif outcome.over_quota:
-            await whisper(client, body, quota_text(outcome, svc.settings))
-        elif outcome is Outcome.MISSING:
-            await whisper(client, body, EXPIRED)
+        await run_click(svc, client, body, submit)

@@ -7,10 +7,8 @@ import blockkit as blocks
 from jobs.submit import Outcome
 
 from ..pacing import after_acks
-from ..patience import patiently
-from ..replies import EXPIRED, UNAVAILABLE, WAITING, queue_errors, quota_text
 from ..services import Services
-from .common import allowed_click, article_here, delivery_key, parse_value, whisper
+from .common import allowed_click, article_here, delivery_key, parse_value, run_click, whisper
 
 STARTED = "C’est parti : le brouillon WordPress est en préparation, le lien arrive dans ce fil."
 BUSY = "Un envoi vers WordPress est déjà en cours pour cet article : son résultat arrive dans ce fil."
@@ -44,21 +42,5 @@ def register(app, svc: Services) -> None:
             return await svc.submitter.wordpress(delivery_key=key, article_id=parsed[0], version=parsed[1],
                                                  user=user)
 
-        try:
-            outcome = await patiently(submit, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
-        except queue_errors():
-            await whisper(client, body, UNAVAILABLE)
-            return
-        if outcome is None:  # a double click or a redelivery
-            return
-        if not isinstance(outcome, Outcome):  # a French answer (Outcome is a str enum: test it first)
-            await whisper(client, body, outcome)
-            return
-        if outcome is Outcome.BUSY:
-            await whisper(client, body, BUSY)
-        elif outcome.over_quota:
-            await whisper(client, body, quota_text(outcome, svc.settings))
-        elif outcome is Outcome.MISSING:
-            await whisper(client, body, EXPIRED)
-        elif outcome is Outcome.STARTED:
+        if await run_click(svc, client, body, submit, busy=BUSY) is Outcome.STARTED:
             await whisper(client, body, STARTED)

@@ -313,3 +313,24 @@ def test_a_stream_slack_closed_is_finished_with_chat_update(bot, slack, llm, cha
                for c in slack.calls())
     assert word_count_of(article) >= 700 and button_labels(article) == BUTTONS
     assert len(slack.messages(channel, thread, include_parent=False)) == 2
+
+
+def test_a_draft_that_code_corrects_never_shows_as_the_article(bot, slack, llm, channel, sample_text):
+    """A misquotation the guard puts back by code needs no repair call, but what was streamed is not
+    what ships: the stream ends labelled as a draft (no buttons on unverified text, even for a
+    moment), then chat.update replaces it with the checked article."""
+    from tests.fakes.fake_writer import _reword_quotes
+
+    writing_slowly(llm, seconds=3.0)
+    llm.script(Reply(lambda request: _reword_quotes(write(request))))
+    command(bot, slack, channel, dispatch(sample_text))
+    thread = thread_of(slack, channel)
+    article = wait_done(slack, channel, thread)[0]
+    [st] = slack.streams(channel, thread)
+    assert "vraiment" in st["markdown"]  # the model's misquotation was streamed as it wrote it
+    stop = next(c for c in slack.calls("chat.stopStream") if c["args"].get("ts") == st["ts"])
+    stop_blocks = json.dumps(stop["args"].get("blocks") or [], ensure_ascii=False)
+    assert "seo_regenerate" not in stop_blocks and "vérification" in stop_blocks
+    assert article["ts"] == st["ts"] and "vraiment" not in body_of(article)
+    assert [c for c in slack.calls("chat.update") if c["args"].get("ts") == st["ts"]]
+    assert llm.calls == 1  # code fixed it: no repair call
