@@ -456,7 +456,7 @@ class LiveStream:
             if becomes_article:
                 await self._stop(with_rest=True, blocks_=stop_blocks, metadata=metadata, target=target)
             else:
-                await self._stop(with_rest=True, blocks_=blocks.draft_label_blocks())
+                await self._stop(with_rest=True, blocks_=blocks.draft_label_blocks(), metadata=metadata)
         return (becomes_article and self.state == "closed" and self.stopped_with_blocks and not self.dirty
                 and self.sent.rstrip() == target)
 

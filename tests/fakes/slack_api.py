@@ -1148,6 +1148,8 @@ class FakeSlack:
                 msg.pop("blocks", None)
         if not msg.get("text") and not msg.get("blocks"):
             raise _ApiError("no_text")
+        if args.get("metadata") is not None:  # chat.update takes metadata like chat.postMessage
+            msg["metadata"] = args["metadata"]
         msg["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
         msg.pop("streaming", None)
         for st in self._streams:
