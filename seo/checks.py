@@ -66,11 +66,14 @@ def _split_inline_headings(sections: list[Section]) -> list[Section]:
 
 
 def trim_at_word(text: str, limit: int, ellipsis: bool = False) -> str:
+    """`text` cut at its last word boundary so that it fits `limit` (with « … » if asked); a text
+    without any space is cut mid-word rather than overflow."""
     if len(text) <= limit:
         return text
     room = limit - (1 if ellipsis else 0)
-    cut = text[: room + 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
-    return cut + ("…" if ellipsis else "")
+    head = text[: room + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:room]
+    return cut.rstrip(" ,;:–—-\u00a0") + ("…" if ellipsis else "")
 
 
 def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from .article import Article
-from .checks import clean_field
+from .checks import clean_field, trim_at_word
 from .cleaning import Dispatch
 from .fidelity import FidelityGuard
 from .llm import LLMClient, Usage
@@ -88,10 +88,7 @@ def fit(text: str, limit: int) -> str:
         if len(candidate) > limit:
             break
         kept = candidate
-    if kept:
-        return kept
-    cut = text[: limit].rsplit(" ", 1)[0].rstrip(" ,;:–—-\u00a0")
-    return cut + "…" if len(cut) < limit else cut[: limit - 1] + "…"
+    return kept or trim_at_word(text, limit, ellipsis=True)
 
 
 def enforce(draft: SocialDraft, guard: FidelityGuard) -> tuple[dict[str, str], list[dict]]:

@@ -70,3 +70,19 @@ def test_a_title_with_an_invented_figure_or_a_reworded_quote_is_checked():
                                         meta_title="Sommet de l’Otan : " + "très long titre " * 10), ARTICLE, GUARD)
     assert len(long_meta.meta_title) <= 60 and long_meta.meta_title.startswith("Sommet de l’Otan")
     assert {c["id"] for c in long_meta.checks} == {"keyphraseInSEOTitle", "titleWidth"}
+
+
+@pytest.mark.parametrize("text", ["x" * 300, "Otan\u00a0: " + "y" * 300, "mot " * 100])
+@pytest.mark.parametrize("limit", [20, 120, 280])
+def test_fit_holds_the_limit_even_without_a_space_to_cut_at(text, limit):
+    out = fit(text, limit)
+    assert 0 < len(out) <= limit and out.endswith("…")
+
+
+@pytest.mark.parametrize("ellipsis", [False, True])
+@pytest.mark.parametrize("text", ["x" * 200, "Sommet\u00a0: " + "y" * 200, "le sommet de l’Otan " * 10])
+def test_trim_at_word_never_overflows(text, ellipsis):
+    from seo.checks import trim_at_word
+
+    out = trim_at_word(text, 60, ellipsis=ellipsis)
+    assert 0 < len(out) <= 60 and not out.rstrip("…").endswith(("\u00a0", " "))
