@@ -125,16 +125,11 @@ def _reply_of(resp) -> _Reply:
                   resp.usage)
 
 
-def _field(obj, name: str):
-    """A field of an SDK model or of the same object left a dict (streamed chunks)."""
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-
 def _count(reply_usage, usage: "Usage") -> None:
-    usage.prompt_tokens += _field(reply_usage, "prompt_tokens") or 0
-    usage.completion_tokens += _field(reply_usage, "completion_tokens") or 0
-    details = _field(reply_usage, "prompt_tokens_details")
-    usage.cached_tokens += (_field(details, "cached_tokens") or 0) if details else 0
+    usage.prompt_tokens += observe.usage_field(reply_usage, "prompt_tokens") or 0
+    usage.completion_tokens += observe.usage_field(reply_usage, "completion_tokens") or 0
+    details = observe.usage_field(reply_usage, "prompt_tokens_details")
+    usage.cached_tokens += (observe.usage_field(details, "cached_tokens") or 0) if details else 0
 
 
 def _backoff(retry: int) -> float:

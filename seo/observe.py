@@ -145,16 +145,17 @@ def llm_call() -> Iterator[_Call]:
         report_call(LLMCall(seconds=time.perf_counter() - started, error=error_kind(exc)))
         raise
     u = call.usage  # an SDK object, or a plain dict from a streamed reply
-    details = _field(u, "prompt_tokens_details")
+    details = usage_field(u, "prompt_tokens_details")
     report_call(LLMCall(
         seconds=time.perf_counter() - started,
-        prompt_tokens=_field(u, "prompt_tokens") or 0,
-        cached_tokens=_field(details, "cached_tokens") or 0,
-        completion_tokens=_field(u, "completion_tokens") or 0,
+        prompt_tokens=usage_field(u, "prompt_tokens") or 0,
+        cached_tokens=usage_field(details, "cached_tokens") or 0,
+        completion_tokens=usage_field(u, "completion_tokens") or 0,
     ))
 
 
-def _field(obj, name: str):
+def usage_field(obj, name: str):
+    """A field of an SDK usage object, or of the same object left a dict (streamed replies)."""
     if obj is None:
         return None
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
