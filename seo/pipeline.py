@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from .analysis import Document, analyze, count_words
-from .article import Article, Draft
+from .article import Article, Draft, Link
 from .checks import MIN_SECTIONS, fidelity_issues, find_problems, looks_french, polish
 from .cleaning import Dispatch, clean
 from .config import EngineSettings
@@ -32,7 +32,8 @@ from .llm import LLMClient, Usage
 from .headlines import TitleSet, suggest_titles
 from .prompts import draft_messages, repair_messages, revision_messages
 from .social import SocialCopy, write_social
-from .render import body_markdown, to_html, to_markdown
+from .linking import keep_placeable
+from .render import allowed_urls, body_markdown, to_html, to_markdown
 from .streaming import MarkdownStream, OnText
 
 log = logging.getLogger(__name__)
@@ -99,14 +100,19 @@ def guard_for(dispatch: Dispatch) -> FidelityGuard:
     return FidelityGuard(facts)
 
 
-def document_for(article: Article) -> Document:
+def document_for(article: Article, site_url: str | None = None) -> Document:
+    """The analysed page. Its links are known (and the two link checks run) when the site it goes
+    to is known or the article has links: the body's anchors and the credit line's source link."""
+    known = bool(site_url) or bool(article.links)
     return Document(
         title=article.title,
-        body_markdown=body_markdown(article.model_copy(update={"credit": None})),
+        body_markdown=body_markdown(article.model_copy(update={"credit": None, "links": []})),
         keyword=article.focus_keyword,
         meta_title=article.meta_title,
         meta_description=article.meta_description,
         slug=article.slug,
+        links=tuple(l.url for l in article.links) if known else None,
+        site_url=site_url,
     )
 
 
@@ -272,6 +278,17 @@ class Engine:
                           analyze(document_for(changed)), 0)
         return self._finish(cand, Usage(seconds=time.perf_counter() - started))
 
+    def with_links(self, article: Article, links: list[Link], *, fidelity: dict, usage: Usage | None = None,
+                   site_url: str | None = None) -> Result:
+        """The same article with these verified links (those whose anchor is in its body, and the
+        source link), analysed for the site it goes to: no LLM call, the text unchanged."""
+        linked = article.model_copy(update={"links": keep_placeable(article, links)})
+        analysis = analyze(document_for(linked, site_url))
+        cand = _Candidate(linked, count_words(linked.body_text()), [], analysis, 0)
+        result = self._finish(cand, usage or Usage())
+        result.report["fidelity"] = fidelity
+        return result
+
     @staticmethod
     def _finish(c: _Candidate, usage: Usage) -> Result:
         report = {
@@ -282,7 +299,7 @@ class Engine:
         }
         markdown = to_markdown(c.article)
         return Result(article=c.article, markdown=markdown, body_markdown=body_markdown(c.article),
-                      html=to_html(markdown), report=report, usage=usage)
+                      html=to_html(markdown, allowed_urls(c.article)), report=report, usage=usage)
 
 
 async def rewrite(raw: str, **kwargs) -> Result:

@@ -8,12 +8,43 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from .article import Article
+from .linking import link_paragraphs, markdown_url
 
-# Raw HTML in the text is escaped, never passed through.
-# Links and images are not rendered either: the model's text never becomes a link in an export
-# or in the CMS (a "[x](url)" stays text).
+# Raw HTML in the text is escaped, never passed through. Images and autolinks are not rendered,
+# and a Markdown link becomes an <a> only when its URL is one of the article's verified links
+# (seo/linking.py): the model's text never becomes a link in an export or in the CMS (a
+# "[x](https://elsewhere)" keeps its text, loses its link).
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
-    ["link", "image", "autolink"])
+    ["image", "autolink"])
+
+
+def _allowed_links_only(state) -> None:
+    """Core rule: drop link_open/link_close pairs whose href is not in env["allowed_links"]."""
+    allowed = state.env.get("allowed_links") or frozenset()
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept, stack = [], []
+        for child in token.children:
+            if child.type == "link_open":
+                ok = child.attrGet("href") in allowed
+                stack.append(ok)
+                if ok:
+                    kept.append(child)
+            elif child.type == "link_close":
+                if stack.pop() if stack else False:
+                    kept.append(child)
+            else:
+                kept.append(child)
+        token.children = kept
+
+
+_md.core.ruler.push("allowed_links_only", _allowed_links_only)
+
+
+def allowed_urls(article: Article) -> frozenset[str]:
+    """The URLs that may become links in this article's renderings."""
+    return frozenset(l.url for l in article.links)
 
 
 def _escape_block_start(paragraph: str) -> str:
@@ -22,22 +53,40 @@ def _escape_block_start(paragraph: str) -> str:
 
 
 def body_markdown(article: Article) -> str:
-    """Lead, then '## ' sections, then the credit line: what Slack shows under the title."""
-    parts = [_escape_block_start(article.lead)] if article.lead else []
+    """Lead, then '## ' sections, then the credit line: what Slack shows under the title. The
+    article's verified links are set on their anchors (first occurrence, outside quotations) and
+    on the credit line (the source's page)."""
+    texts = ([article.lead] if article.lead else [])
+    shape: list[tuple[str, str | None]] = [("p", None)] if article.lead else []
     for section in article.sections:
-        parts.append(f"## {section.heading}")
-        parts += [_escape_block_start(p) for p in section.body.split("\n\n") if p.strip()]
-    if article.credit:
-        parts.append(f"*{article.credit}*")
+        shape.append(("h", section.heading))
+        for p in section.body.split("\n\n"):
+            if p.strip():
+                texts.append(p)
+                shape.append(("p", None))
+    linked, _ = link_paragraphs(texts, article.links)
+    it = iter(linked)
+    parts = [f"## {heading}" if kind == "h" else _escape_block_start(next(it)) for kind, heading in shape]
+    source = next((l for l in article.links if l.kind == "source"), None)
+    credit = article.credit or ""
+    if source is not None:
+        credit = f"{credit} — " if credit else ""
+        credit += f"Source{NBSP}: [{source.anchor}]({markdown_url(source.url)})"
+    if credit:
+        parts.append(f"*{credit}*")
     return "\n\n".join(parts)
+
+
+NBSP = "\u00a0"
 
 
 def to_markdown(article: Article) -> str:
     return f"# {article.title}\n\n{body_markdown(article)}\n"
 
 
-def to_html(markdown: str) -> str:
-    return _md.render(markdown)
+def to_html(markdown: str, allowed: frozenset[str] | set[str] = frozenset()) -> str:
+    """HTML of Markdown; only links to `allowed` URLs are rendered as links."""
+    return _md.render(markdown, {"allowed_links": frozenset(_md.normalizeLink(markdown_url(u)) for u in allowed)})
 
 
 # --------------------------------------------------------------------------- files ready to publish
@@ -46,10 +95,10 @@ def to_html(markdown: str) -> str:
 # HTML page (<title>, meta description, schema.org NewsArticle JSON-LD) and Markdown with a
 # YAML front matter. Every value comes from the model or the newsroom: all of it is escaped.
 
-def body_html(body_md: str) -> str:
+def body_html(body_md: str, allowed: frozenset[str] | set[str] = frozenset()) -> str:
     """The body (lead, <h2> sections, credit line) as HTML, without the <h1> title: what a CMS
     whose title is a separate field (WordPress) takes as content."""
-    return to_html(body_md)
+    return to_html(body_md, allowed)
 
 
 def _source_organization(credit: str | None) -> str | None:
