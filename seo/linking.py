@@ -26,8 +26,8 @@ MAX_ANCHOR_WORDS = 6
 MAX_QUERIES = 6
 
 _WORD_RE = re.compile(r"\w+(?:-\w+)*")
-# What may stand between two words of an anchor: spaces, an apostrophe (l’OTAN), a comma.
-_GAP_RE = re.compile(r"[ \u00a0\u202f’']+|, ")
+# What may stand between two words of an anchor: spaces or an apostrophe (l’OTAN).
+_GAP_RE = re.compile(r"[ \u00a0\u202f’']+")
 _QUOTE_RE = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"\n]*\"|„[^“”]*[“”]")
 _ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 # Hosts whose pages are not a dispatch's source (share buttons, shorteners, social posts).
@@ -109,7 +109,7 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _windows(text: str):
     """(start, end) of every run of 1..MAX_ANCHOR_WORDS words outside quotations, opening and
-    closing on a content word, its words joined only by spaces, apostrophes or a comma."""
+    closing on a content word, its words joined only by spaces or apostrophes."""
     quotes = _quote_spans(text)
     words = [m for m in _WORD_RE.finditer(text) if not _inside(quotes, *m.span())]
     for i, first in enumerate(words):
