@@ -19,6 +19,9 @@ ACTION_RETRY = "seo_retry"
 ACTION_TITLES = "seo_titles"
 ACTION_SOCIAL = "seo_social"
 ACTION_PICK_TITLE = "seo_pick_title"
+# « Liens internes »: one « Insérer » button, value f"{article_id}:{version}:{job}" (the proposal is
+# stored by the job, never in the value: a forged value cannot insert another URL).
+ACTION_INSERT_LINKS = "seo_insert_links"
 # 👍 / 👎 under each version (feedback_buttons in a context_actions block);
 # value = f"{article_id}:{version}:{vote}", vote "up" or "down".
 ACTION_FEEDBACK = "seo_feedback"

@@ -28,6 +28,7 @@ from seo.pipeline import Engine, Result
 from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_error
 from .queue import HEARTBEAT_TIMEOUT
 from .settings import BotSettings
+from .links import LinkStep
 from .short_copy import run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
@@ -58,6 +59,7 @@ class JobRunner:
         self.wordpress = wordpress or WordPressJob(None, state, publisher)
         self._local: dict[str, list] = {}  # job id -> [lock, runs holding or awaiting it]
         self.streamer = streamer
+        self.links = LinkStep(self)
         # The engine takes on_text once it streams its draft (seo.pipeline); older engines do not.
         self._engine_streams = "on_text" in inspect.signature(engine.rewrite).parameters
 
@@ -185,7 +187,7 @@ class JobRunner:
         if data is None:
             on_text = None
             if self.streamer is not None and self._engine_streams and not posted_first and not streamed_ts \
-                    and spec.kind != "title":  # a chosen title: no LLM call, nothing to stream
+                    and spec.kind not in ("title", "links"):  # no LLM call, nothing to stream
                 await self.state.job_set(spec.id, "stream_intent", "1")
                 async def started(ts: str) -> None:
                     await self.state.job_set(spec.id, "stream:article0", ts)
@@ -209,6 +211,8 @@ class JobRunner:
                 if stream is not None:
                     await stream.abandon()
                 raise
+            if spec.kind != "links":
+                result = await self.links.settle(spec, record.source, result)
             engine_done = time.monotonic()
             version = await self.state.allocate_version(spec.article_id, spec.id)
             data = self._version_data(spec, version, result)
@@ -245,6 +249,10 @@ class JobRunner:
                 "article_id": spec.article_id, "title": data["article"]["title"], "version": version,
                 "channel": spec.channel, "ts": first_ts, "created_at": data["created_at"],
                 "permalink": await self._permalink(spec.channel, first_ts)})
+        try:
+            await self.links.propose(spec, data, wordpress_on=wordpress)
+        except Exception:  # noqa: BLE001 - links are a bonus: never fail an article for them
+            log.exception("job %s: no internal links proposal", spec.id)
 
     async def _label_orphan(self, spec: JobSpec, ts: str) -> None:
         if self.streamer is not None:
@@ -322,6 +330,8 @@ class JobRunner:
         if base is None:
             raise InputError("La version d’origine de cet article a expiré : relancez une réécriture.")
         article = Article(**base["article"])
+        if spec.kind == "links":  # « Insérer »: the proposed internal links, same text, no LLM call
+            return await self.links.insert(spec)
         if spec.kind == "title":  # a chosen alternative title: same body, no LLM call
             return self.engine.retitle(source, article, title=spec.new_title or article.title,
                                        meta_title=spec.new_meta_title or article.meta_title)

@@ -13,6 +13,7 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   job:{id}:spec                the spec of a failed job, for the Réessayer button
   settings:{channel}           per-channel settings
   titles:{job}                 the alternative titles proposed by a « Titres » job
+  links:{job}                  the internal links a job proposed (« Liens internes », « Insérer »)
   recent:{user}                the user's last articles (App Home)
   wordpress:{aid}              the article's WordPress draft: post id, last version sent
   lock:wordpress:{aid}         a WordPress job is running for this article (value: job id)
@@ -132,6 +133,21 @@ class State:
         raw = await self.kv.get(f"titles:{job_id}")
         data = json.loads(raw) if raw else None
         return data["titles"] if data and data.get("article_id") == article_id else None
+
+    async def save_link_proposal(self, job_id: str, article_id: str, version: int, links: list[dict]) -> None:
+        """The internal links proposed under a version (the « Insérer » button points here)."""
+        await self.kv.set(f"links:{job_id}", json.dumps({"article_id": article_id, "version": int(version),
+                                                         "links": links}, ensure_ascii=False), self.retention)
+
+    async def link_proposal(self, job_id: str, article_id: str, version: int | None = None) -> list[dict] | None:
+        """The links that job proposed, if it was about that article (and that version)."""
+        raw = await self.kv.get(f"links:{job_id}")
+        data = json.loads(raw) if raw else None
+        if not data or data.get("article_id") != article_id:
+            return None
+        if version is not None and int(data.get("version") or 0) != int(version):
+            return None
+        return data["links"]
 
     async def record_vote(self, article_id: str, version: int, user: str, vote: str) -> None:
         """One vote per person and version; a new click replaces the previous one."""

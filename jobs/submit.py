@@ -109,7 +109,8 @@ class Submitter:
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
                           base_version: int | None = None, instruction: str | None = None,
                           keyword: str | None = None, new_title: str | None = None,
-                          new_meta_title: str | None = None, team: str | None = None) -> Outcome:
+                          new_meta_title: str | None = None, team: str | None = None,
+                          proposal: str | None = None) -> Outcome:
         rec = await self.state.article(article_id)
         if rec is None:
             return Outcome.MISSING
@@ -124,7 +125,8 @@ class Submitter:
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword, new_title=new_title,
-                       new_meta_title=new_meta_title, recipient_user_id=user, recipient_team_id=team)
+                       new_meta_title=new_meta_title, proposal=proposal, recipient_user_id=user,
+                       recipient_team_id=team)
         return await self._enqueue(spec)
 
     async def wordpress(self, *, delivery_key: str, article_id: str, version: int, user: str) -> Outcome:

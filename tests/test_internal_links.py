@@ -18,37 +18,15 @@ from seo.analysis import analyze
 from seo.render import allowed_urls, body_markdown, to_html
 from tests.fakes.openai_server import FakeOpenAI
 from tests.redis_server import free_port
-
-PUBLISHED = {
-    "ukraine": ("Ukraine : la contre-offensive avance lentement dans le sud", "2026-11-20T09:00:00"),
-    "russie": ("La Russie masse des troupes près de la frontière", "2026-12-05T09:00:00"),  # newer, no keyphrase
-    "otan": ("Sommet de l’OTAN : Vilnius se prépare à accueillir l’alliance", "2026-11-10T09:00:00"),
-    "stoltenberg": ("Jens Stoltenberg quittera la tête de l’OTAN en octobre", "2026-10-02T09:00:00"),
-    "biden": ("Joe Biden reçoit le chancelier allemand à la Maison Blanche", "2026-09-15T09:00:00"),
-    "pentagone": ("Le Pentagone annonce de nouvelles livraisons de munitions", "2026-08-01T09:00:00"),
-    "chine": ("Chine : Pékin répond aux critiques des dirigeants occidentaux", "2026-07-01T09:00:00"),
-    "tarte": ("Recette : la tarte aux pommes de grand-mère", "2026-12-01T09:00:00"),
-    "psg": ("Football : le PSG s’impose à Lyon", "2026-12-02T09:00:00"),
-    "meteo": ("Météo : un week-end ensoleillé en Bretagne", "2026-12-03T09:00:00"),
-    "cinema": ("Cinéma : les sorties de la semaine", "2026-12-04T09:00:00"),
-    "bourse": ("Bourse : le CAC 40 termine en hausse", "2026-12-06T09:00:00"),
-}
-UNPUBLISHED = {  # the strongest titles of all: never proposed
-    "draft": ("Ukraine, OTAN, Stoltenberg et Biden : le brouillon du sommet", "draft"),
-    "draft2": ("Ukraine : Stoltenberg chez Biden, l’OTAN rassure", "draft"),
-    "pending": ("Ukraine : Biden et Stoltenberg à la Maison Blanche", "pending"),
-    "private": ("Ukraine : note privée sur l’OTAN et Stoltenberg", "private"),
-}
-
+from tests.wordpress_seed import seed_newsroom
 
 @pytest.fixture(scope="module")
 def site(wordpress):
-    posts = {key: wordpress.create_post(title, date=date) for key, (title, date) in PUBLISHED.items()}
-    hidden = {key: wordpress.create_post(title, status=status) for key, (title, status) in UNPUBLISHED.items()}
+    published, hidden = seed_newsroom(wordpress)
     admin = wordpress.accounts["admin"]
     settings = WordPressSettings(url=wordpress.url, user=admin["user"], app_password=admin["password"],
                                  search_timeout=20)  # PHP-wasm on a loaded machine: seconds
-    return settings, {k: p["link"] for k, p in posts.items()}, {k: p["id"] for k, p in hidden.items()}
+    return settings, published, hidden
 
 
 @pytest.fixture(scope="module")

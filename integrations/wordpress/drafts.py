@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from seo.article import Article
-from seo.render import body_html
+from seo.render import allowed_urls, body_html
 
 from .client import NBSP, WordPressClient, WordPressError
 
@@ -44,11 +44,12 @@ def _no_markup(text: str) -> str:
 
 def draft_payload(article: Article, body_md: str, *, article_id: str, tag_ids: list[int]) -> dict:
     """The post fields: title, content (body HTML with <h2> headings and the credit line; its
-    Markdown renders with raw HTML escaped and no links), slug, excerpt (the meta description),
-    tags and the SEO meta (plain text fields). No status: see send_draft."""
+    Markdown renders with raw HTML escaped, links only to the article's verified URLs), slug,
+    excerpt (the meta description), tags and the SEO meta (plain text fields). No status: see
+    send_draft."""
     return {
         "title": _no_markup(article.title),
-        "content": f"{body_html(body_md)}<!-- {marker(article_id)} -->\n",
+        "content": f"{body_html(body_md, allowed_urls(article))}<!-- {marker(article_id)} -->\n",
         "slug": article.slug,
         "excerpt": _no_markup(article.meta_description),
         "tags": tag_ids,
