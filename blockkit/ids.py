@@ -57,6 +57,18 @@ HOUSE_STYLE_BLOCK = "house_style"
 HOUSE_STYLE_ACTION = "house_style_input"
 #   settings modal (when WordPress is configured): WORDPRESS_* (checkboxes; button shown when
 #   "selected_options" holds WORDPRESS_OPTION)
+#   settings modal, the news page: SOURCE_PAGE_* (optional URL, the credit line's source link when
+#   the dispatch holds none), BYLINE_* (optional, the NewsArticle author instead of the
+#   requesting editor), DISCLOSURE_* (checkboxes; the AI-assistance line when it holds DISCLOSURE_OPTION)
+SOURCE_PAGE_BLOCK = "source_page"
+SOURCE_PAGE_ACTION = "source_page_input"
+BYLINE_BLOCK = "byline"
+BYLINE_ACTION = "byline_input"
+DISCLOSURE_BLOCK = "disclosure"
+DISCLOSURE_ACTION = "disclosure_input"
+DISCLOSURE_OPTION = "disclosure"
+SOURCE_PAGE_MAX = 300
+BYLINE_MAX = 100
 WORDPRESS_BLOCK = "wordpress"
 WORDPRESS_ACTION = "wordpress_input"
 WORDPRESS_OPTION = "wordpress"

@@ -29,6 +29,7 @@ from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_erro
 from .queue import HEARTBEAT_TIMEOUT
 from .settings import BotSettings
 from .links import LinkStep
+from .page import page_meta
 from .short_copy import run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
@@ -216,6 +217,7 @@ class JobRunner:
             engine_done = time.monotonic()
             version = await self.state.allocate_version(spec.article_id, spec.id)
             data = self._version_data(spec, version, result)
+            data["page"] = await page_meta(self, spec, record, data["created_at"])
             data = await self.state.save_version(spec.article_id, version, data)
 
         # The version is saved: free the thread BEFORE its buttons show. A click (or a thread reply)

@@ -40,6 +40,9 @@ class BotSettings:
     stream: bool = True  # SEO_STREAM: write the article into the thread as the model writes it
     stream_appends_per_min: int = 100  # Slack's budgets per workspace (Tier 4 / Tier 2)
     stream_starts_per_min: int = 20
+    seo_timezone: str = "Europe/Paris"  # SEO_TIMEZONE: offset of the NewsArticle dates
+    publisher_name: str = ""  # SEO_PUBLISHER_NAME: the NewsArticle publisher
+    publisher_logo_url: str = ""  # SEO_PUBLISHER_LOGO_URL
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -69,6 +72,9 @@ class BotSettings:
             stream=os.environ.get("SEO_STREAM", "on").strip().lower() not in ("off", "0", "false", "no", "non"),
             stream_appends_per_min=_int("SEO_STREAM_APPENDS_PER_MIN", 100),
             stream_starts_per_min=_int("SEO_STREAM_STARTS_PER_MIN", 20),
+            seo_timezone=os.environ.get("SEO_TIMEZONE", "").strip() or "Europe/Paris",
+            publisher_name=os.environ.get("SEO_PUBLISHER_NAME", "").strip(),
+            publisher_logo_url=os.environ.get("SEO_PUBLISHER_LOGO_URL", "").strip(),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

@@ -43,6 +43,7 @@ class ArticleRecord:
     source: str
     requested_by: str
     created_at: float
+    image: str | None = None  # an image URL the editor supplied (NewsArticle image)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
@@ -197,9 +198,13 @@ class State:
         raw = await self.kv.get(f"wordpress:{article_id}")
         return json.loads(raw) if raw else None
 
-    async def save_wordpress_post(self, article_id: str, post_id: int, version: int | None) -> None:
-        await self.kv.set(f"wordpress:{article_id}", json.dumps({"post_id": post_id, "version": version}),
-                          self.retention)
+    async def save_wordpress_post(self, article_id: str, post_id: int, version: int | None,
+                                  permalink: str | None = None) -> None:
+        """`permalink`: the address the post has, or will have once published (canonical)."""
+        entry = {"post_id": post_id, "version": version}
+        if permalink:
+            entry["permalink"] = permalink
+        await self.kv.set(f"wordpress:{article_id}", json.dumps(entry), self.retention)
 
     async def lock_wordpress(self, article_id: str, job_id: str, ttl: float) -> bool:
         key = f"lock:wordpress:{article_id}"

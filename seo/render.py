@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 
 from .article import Article
 from .linking import link_paragraphs, markdown_url
+from .news import DISCLOSURE, PageMeta, news_article, web_url
 
 # Raw HTML in the text is escaped, never passed through. Images and autolinks are not rendered,
 # and a Markdown link becomes an <a> only when its URL is one of the article's verified links
@@ -101,28 +102,9 @@ def body_html(body_md: str, allowed: frozenset[str] | set[str] = frozenset()) ->
     return to_html(body_md, allowed)
 
 
-def _source_organization(credit: str | None) -> str | None:
-    """"(Avec AFP et Reuters)" → "AFP et Reuters": the agencies the credit line names."""
-    name = (credit or "").strip().strip("()[]*_ ").strip()
-    name = re.sub(r"^(?:avec|source|sources|d’après|d'après)\s*:?\s+", "", name, flags=re.IGNORECASE).strip()
-    return name or None
-
-
-def json_ld(article: Article) -> dict:
-    """schema.org NewsArticle: only what the article itself holds (no date or author the
-    source does not give)."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "description": article.meta_description,
-        "keywords": [k for k in [article.focus_keyword, *article.secondary_keywords] if k and k.strip()],
-        "inLanguage": "fr",
-    }
-    source = _source_organization(article.credit)
-    if source:
-        data["sourceOrganization"] = {"@type": "Organization", "name": source}
-    return data
+def json_ld(article: Article, meta: PageMeta | None = None) -> dict:
+    """schema.org NewsArticle (seo/news.py): only what the article, the newsroom and the job hold."""
+    return news_article(article, meta)
 
 
 def _script_json(data: dict) -> str:
@@ -131,18 +113,28 @@ def _script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def html_page(article: Article, html_body: str) -> str:
-    """A complete HTML page for the article (`html_body`: the rendered Markdown, <h1> included)."""
+def disclosure_html(meta: PageMeta | None) -> str:
+    """The AI-assistance disclosure line, when the channel turned it on."""
+    return f"<p class=\"ai-disclosure\"><em>{escape(DISCLOSURE, quote=False)}</em></p>\n" if meta and meta.disclosure else ""
+
+
+def html_page(article: Article, html_body: str, meta: PageMeta | None = None) -> str:
+    """A complete HTML page for the article (`html_body`: the rendered Markdown, <h1> included):
+    its head holds the title, meta description, robots max-image-preview:large, the canonical
+    when the WordPress permalink is known, and the NewsArticle JSON-LD."""
     title = escape(article.meta_title or article.title, quote=True)
     description = escape(article.meta_description, quote=True)
+    canonical = web_url(meta.canonical) if meta else None
     return (
         "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{title}</title>\n"
         f"<meta name=\"description\" content=\"{description}\">\n"
-        f"<script type=\"application/ld+json\">\n{_script_json(json_ld(article))}\n</script>\n"
+        "<meta name=\"robots\" content=\"max-image-preview:large\">\n"
+        + (f"<link rel=\"canonical\" href=\"{escape(canonical, quote=True)}\">\n" if canonical else "")
+        + f"<script type=\"application/ld+json\">\n{_script_json(json_ld(article, meta))}\n</script>\n"
         "</head>\n<body>\n<article>\n"
-        f"{html_body}"
+        f"{html_body}{disclosure_html(meta)}"
         "</article>\n</body>\n</html>\n"
     )
 
@@ -182,6 +174,6 @@ def markdown_file(article: Article, markdown: str) -> str:
     return f"{front_matter(article)}\n{markdown.rstrip()}\n"
 
 
-def export_files(article: Article, markdown: str, html: str) -> dict[str, str]:
+def export_files(article: Article, markdown: str, html: str, meta: PageMeta | None = None) -> dict[str, str]:
     """The files Exporter uploads: {"article.md": ..., "article.html": ...}."""
-    return {"article.md": markdown_file(article, markdown), "article.html": html_page(article, html)}
+    return {"article.md": markdown_file(article, markdown), "article.html": html_page(article, html, meta)}

@@ -325,8 +325,11 @@ def test_settings_modal():
                              "house_style": "Écrire « Otan »."}, "{}")
     check_view(view, "seo_settings_modal")
     assert _input_ids(view) == {(B.MIN_WORDS_BLOCK, B.MIN_WORDS_ACTION), (B.CREDIT_BLOCK, B.CREDIT_ACTION),
-                                (B.HOUSE_STYLE_BLOCK, B.HOUSE_STYLE_ACTION), (B.WATCH_BLOCK, B.WATCH_ACTION)}
+                                (B.HOUSE_STYLE_BLOCK, B.HOUSE_STYLE_ACTION), (B.WATCH_BLOCK, B.WATCH_ACTION),
+                                (B.SOURCE_PAGE_BLOCK, B.SOURCE_PAGE_ACTION), (B.BYLINE_BLOCK, B.BYLINE_ACTION),
+                                (B.DISCLOSURE_BLOCK, B.DISCLOSURE_ACTION)}
     by_id = {b.get("block_id"): b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert "initial_options" not in by_id[B.DISCLOSURE_BLOCK]  # the AI-assistance line is off by default
     number = by_id[B.MIN_WORDS_BLOCK]
     assert number["type"] == "number_input" and number["initial_value"] == "900"
     assert (number["min_value"], number["max_value"]) == ("300", "3000")

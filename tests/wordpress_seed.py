@@ -34,3 +34,14 @@ def seed_newsroom(wordpress) -> tuple[dict[str, str], dict[str, int]]:
         hidden = {key: wordpress.create_post(title, status=status)["id"] for key, (title, status) in UNPUBLISHED.items()}
         wordpress.newsroom = (published, hidden)
     return wordpress.newsroom
+
+
+def published_links(wordpress) -> set[str]:
+    """Every published post's address on the site (other tests publish posts of their own)."""
+    links: set[str] = set()
+    for page in range(1, 20):
+        batch = wordpress.rest("GET", f"/posts?status=publish&per_page=100&page={page}&_fields=link")
+        links |= {p["link"] for p in batch}
+        if len(batch) < 100:
+            break
+    return links
