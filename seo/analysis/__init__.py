@@ -46,8 +46,8 @@ Where and why we deliberately differ from Yoast:
 * Passive voice follows Yoast's clause cutting; its participle and exception
   lists are our own and shorter than Yoast's, written from recorded
   disagreements, so a rare participle can still be judged differently.
-* Syllables (syllables.py) are counted with our own French rules (vowel runs,
-  hiatus, mute e, -ent/-ment), not Yoast's.
+* Syllables (syllables.py) are counted with Yoast's own algorithm and French data
+  (syllables_fr.py, generated from yoastseo by tools/yoast/french_facts.py).
 * Agreement measured against yoastseo 3.6.0 (tests/analysis, fixtures recorded by
   tools/yoast/record.cjs): same rating on 11 584/11 584 (article, check) pairs of
   724 articles (varied articles, pipeline rewrites, boundary cases, 486 articles
