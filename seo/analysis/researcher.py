@@ -109,7 +109,7 @@ hésité facilité débité crédité discrédité agité abrité milité plébi
 
 # Irregular participles, with their agreed forms (pris, prise, prises).
 IRREGULAR_PARTICIPLES = _words("""
-fait dit écrit décrit inscrit prescrit construit détruit produit réduit traduit conduit introduit
+fait dit interdit contredit prédit médit dédit redit écrit décrit inscrit prescrit construit détruit produit réduit traduit conduit introduit
 ouvert offert souffert découvert recouvert
 vu revu prévu pourvu su connu reconnu reçu perçu aperçu déçu battu abattu combattu vaincu convaincu
 tenu détenu maintenu obtenu retenu soutenu contenu entretenu vendu rendu défendu entendu
