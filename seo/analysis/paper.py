@@ -173,11 +173,14 @@ _SENTENCE_END_RE = re.compile(r"[.?!\u2026]$")
 def _html_sentences(blocks) -> tuple[list[str], int]:
     """Sentences of blocks (or of (text, block) pairs) the way Yoast's getSentences cuts the
     rendered HTML: line by line; a table cell is one line "<td>…</td>", whose closing tag
-    is a sentence of its own after a full stop, and an empty cell one empty sentence."""
+    is a sentence of its own after a full stop, and an empty cell one empty sentence; a
+    code block ends with a "</code></pre>" line."""
     out: list[str] = []
     extra = 0
     for item in blocks:
         text, b = item if isinstance(item, tuple) else (item.text, item)
+        if b.kind == "pre":  # "<pre><code>first line" … "</code></pre>": the closing line is one more
+            extra += 1
         if b.cell:
             extra += b.table_lines
             found = split_sentences(text)

@@ -1,5 +1,6 @@
 """Builds French articles whose Markdown holds blockquotes, lists (nested, ordered, loose),
-tables, inline code and line breaks, Yoast's multi-word and two-part transition phrases
+tables, inline code and line breaks (and, in the "edge" articles, containers inside
+containers, code blocks, hard breaks, numbers in cells), Yoast's multi-word and two-part transition phrases
 and nouns in « -ent », to measure agreement with Yoast on structured documents.
 
     python tests/analysis/make_structures.py > tests/analysis/fixtures/structures.json
@@ -212,9 +213,44 @@ def article(i: int, rng: random.Random) -> dict:
             "slug": slug, "keyword": kw, "body_markdown": "\n\n".join(parts)}
 
 
+def nested_block(topic, rng) -> str:
+    """Containers inside containers, code blocks, hard breaks, numbers in cells."""
+    kind = rng.choice(["list_in_quote", "quote_in_list", "heading_in_quote", "fence", "indented",
+                       "loose_item", "hard_break", "table_in_quote", "numbers_table", "quote_in_quote"])
+    s1, s2, s3 = (fill(rng.choice(SHORT + TRANSITION + PHRASES), topic, rng) for _ in range(3))
+    if kind == "list_in_quote":
+        return f"> {s1}\n>\n> - {s2}\n> - {s3}\n>   - {fill(rng.choice(LIST_ITEMS), topic, rng)}"
+    if kind == "quote_in_list":
+        return f"- {s1}\n\n  > {s2}\n- {s3}"
+    if kind == "heading_in_quote":
+        return f"> ## {fill(rng.choice(HEADINGS), topic, rng)}\n>\n> {s1} {s2}"
+    if kind == "fence":
+        return f"```\n{s1}\n{s2} 2024\n```"
+    if kind == "indented":
+        return f"    {s1}\n    {s2}"
+    if kind == "loose_item":
+        return f"1. {s1}\n\n   {s2}\n\n2. {s3}"
+    if kind == "hard_break":
+        return f"{s1}  \n{s2}\\\n{s3}"
+    if kind == "table_in_quote":
+        return f"> | Bilan | Date |\n> |---|---|\n> | {s1} | 12 mars |"
+    if kind == "numbers_table":
+        return f"| Chiffre | Détail |\n|---:|---|\n| 8 000 | {s1} |\n| 7,5 % | {s2} |\n| 2024 | |"
+    return f"> {s1}\n>\n> > {s2}\n>\n> {s3}"
+
+
+def edge_article(i: int, rng: random.Random) -> dict:
+    case = article(100 + i, rng)
+    parts = case["body_markdown"].split("\n\n")
+    for _ in range(rng.choice([2, 3, 4])):
+        parts.insert(rng.randrange(0, len(parts) + 1), nested_block(TOPICS[i % len(TOPICS)], rng))
+    return dict(case, id=f"edge{i:02d}", body_markdown="\n\n".join(parts))
+
+
 def main() -> None:
     rng = random.Random(20261207)
     arts = [article(i, rng) for i in range(60)]
+    arts += [edge_article(i, rng) for i in range(30)]
     print(json.dumps(arts, ensure_ascii=False, indent=1))
 
 
