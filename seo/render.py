@@ -11,12 +11,12 @@ from .article import Article
 from .linking import link_paragraphs, markdown_url
 from .news import DISCLOSURE, PageMeta, news_article, web_url
 
-# Raw HTML in the text is escaped, never passed through. Images and autolinks are not rendered,
-# and a Markdown link becomes an <a> only when its URL is one of the article's verified links
-# (seo/linking.py): the model's text never becomes a link in an export or in the CMS (a
-# "[x](https://elsewhere)" keeps its text, loses its link).
+# The product's dialect (seo/markup.py: raw HTML escaped, images not rendered, tables), with one
+# difference for renderings: a Markdown link becomes an <a> only when its URL is one of the
+# article's verified links (seo/linking.py). The model's text never becomes a link in an export
+# or in the CMS (a "[x](https://elsewhere)" keeps its text, loses its link).
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
-    ["image", "autolink"])
+    ["image", "autolink"]).enable("table")
 
 
 def _allowed_links_only(state) -> None:
