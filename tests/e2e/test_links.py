@@ -56,7 +56,7 @@ def proposal_of(redis_server, message) -> dict:
 
 
 def test_links_block_then_insert_makes_a_version_whose_html_analysis_and_draft_hold_exactly_them(
-        links_bot, slack, channel, sample_text, wordpress, redis_server):
+        links_bot, slack, llm, channel, sample_text, wordpress, redis_server):
     published, hidden = seed_newsroom(wordpress)
     parent, v1 = new_article(links_bot, slack, channel, sample_text)
     block = slack.wait_for(lambda s: links_messages(s, channel, parent["ts"]), timeout=WP_TIMEOUT)[0]
@@ -90,6 +90,19 @@ def test_links_block_then_insert_makes_a_version_whose_html_analysis_and_draft_h
     reply = slack.wait_for(lambda s: wordpress_replies(s, channel, parent["ts"]), timeout=WP_TIMEOUT)[0]
     content = wordpress.post(post_id_of(reply))["content"]["raw"]
     assert sorted(hrefs(content)) == sorted((l["url"], l["anchor"]) for l in proposal)
+
+    # A later version (Raccourcir) keeps the links whose anchors it still holds; the model never
+    # sees a URL, so none comes back as a fidelity issue.
+    calls = len(llm.requests)
+    click(links_bot, slack, "seo_shorten", v2)
+    v3 = wait_articles(slack, channel, parent["ts"], 3, timeout=WP_TIMEOUT)[2]
+    data3 = stored_version(redis_server, button_value(v3))
+    assert data3["kind"] == "shorten"
+    sent = json.dumps(llm.requests[calls:], ensure_ascii=False)
+    assert not any(u in sent for u in urls)
+    kept = hrefs(data3["html"])
+    assert kept and set(kept) <= {(l["url"], l["anchor"]) for l in proposal}
+    assert not [i for i in data3["report"]["fidelity"]["issues"] if i["kind"] == "link"]
 
 
 @pytest.mark.parametrize("forge", ["other_job", "url_in_value", "other_version", "other_article"])
