@@ -42,6 +42,9 @@ SETTINGS_MODAL = "seo_settings_modal"
 #                   holds WATCH_OPTION)
 DISPATCH_BLOCK = "dispatch"
 DISPATCH_ACTION = "dispatch_input"
+IMAGE_BLOCK = "image"  # dispatch modal: optional image URL (NewsArticle image)
+IMAGE_ACTION = "image_input"
+IMAGE_INPUT_MAX = 500
 KEYWORD_BLOCK = "keyword"
 KEYWORD_ACTION = "keyword_input"
 SUGGESTION_BLOCK = "suggestion"

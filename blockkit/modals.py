@@ -19,6 +19,9 @@ from slack_sdk.models.views import View
 
 from .base import NBSP, _escaped_fit, _fr_int, _plain, shorten
 from .ids import (
+    IMAGE_ACTION,
+    IMAGE_BLOCK,
+    IMAGE_INPUT_MAX,
     BYLINE_ACTION,
     BYLINE_BLOCK,
     BYLINE_MAX,
@@ -115,6 +118,15 @@ def dispatch_modal(private_metadata: str = "") -> dict:
         ),
         _keyword_input("Mot-clé principal (facultatif)",
                        hint="Laissez vide pour que le bot le choisisse."),
+        InputBlock(
+            block_id=IMAGE_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Image (facultatif)"),
+            hint=PlainTextObject(text="Adresse https de la photo de l’article : donnée aux moteurs de recherche "
+                                      "(Google Actualités, Discover)."),
+            element=PlainTextInputElement(action_id=IMAGE_ACTION, max_length=IMAGE_INPUT_MAX,
+                                          placeholder=PlainTextObject(text="https://…/photo.jpg")),
+        ),
     ]
     return _modal(DISPATCH_MODAL, "Réécriture SEO", "Lancer", blocks, private_metadata)
 

@@ -70,8 +70,9 @@ class State:
         return secrets.token_hex(5)
 
     async def create_article(self, *, channel: str, thread_ts: str, source: str, requested_by: str,
-                             article_id: str | None = None) -> ArticleRecord:
-        rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time())
+                             article_id: str | None = None, image: str | None = None) -> ArticleRecord:
+        rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time(),
+                            image=image or None)
         await self.kv.set(f"article:{rec.article_id}", rec.to_json(), self.retention)
         await self.kv.set(f"thread:{channel}:{thread_ts}", rec.article_id, self.retention)
         return rec

@@ -98,9 +98,10 @@ class Submitter:
 
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
                           status_ts: str | None = None, keyword: str | None = None,
-                          article_id: str | None = None, team: str | None = None) -> Outcome:
+                          article_id: str | None = None, team: str | None = None,
+                          image: str | None = None) -> Outcome:
         rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
-                                              requested_by=user, article_id=article_id)
+                                              requested_by=user, article_id=article_id, image=image)
         spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
                        thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None,
                        recipient_user_id=user, recipient_team_id=team)

@@ -299,7 +299,9 @@ def test_dispatch_modal():
     check_view(view, "seo_dispatch_modal")
     assert view["title"]["text"] == "Réécriture SEO" and view["submit"]["text"] == "Lancer"
     assert view["private_metadata"] == '{"channel": "C1"}'
-    assert _input_ids(view) == {(B.DISPATCH_BLOCK, B.DISPATCH_ACTION), (B.KEYWORD_BLOCK, B.KEYWORD_ACTION)}
+    assert _input_ids(view) == {(B.DISPATCH_BLOCK, B.DISPATCH_ACTION), (B.KEYWORD_BLOCK, B.KEYWORD_ACTION),
+                                (B.IMAGE_BLOCK, B.IMAGE_ACTION)}
+    assert next(b for b in view["blocks"] if b["block_id"] == B.IMAGE_BLOCK).get("optional")
     dispatch = next(b for b in view["blocks"] if b["block_id"] == B.DISPATCH_BLOCK)
     assert dispatch["element"]["multiline"] is True and dispatch["element"]["max_length"] == 3000
     assert not dispatch.get("optional")

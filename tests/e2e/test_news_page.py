@@ -107,3 +107,21 @@ def test_the_channel_sets_byline_source_page_and_disclosure(news_bot, slack, cha
     click(news_bot, slack, "seo_wordpress", v1)
     reply = slack.wait_for(lambda s: wordpress_replies(s, channel, parent["ts"]), timeout=WP_TIMEOUT)[0]
     assert DISCLOSURE in wordpress.post(post_id_of(reply))["content"]["raw"]
+
+
+def test_an_image_given_in_the_modal_is_the_news_article_image(news_bot, slack, channel, sample_text):
+    run_command(news_bot, slack, channel, "")
+    view = slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_dispatch_modal"
+                                     and channel in v.get("private_metadata", "")])[-1]
+    short = dispatch(sample_text)[:2900].rsplit(" ", 1)[0]
+    body, headers = sr.view_submission(view, {"dispatch": {"dispatch_input": short},
+                                              "image": {"image_input": "javascript:alert(1)"}})
+    status, resp, _ = sr.send(news_bot.url, body, headers)
+    assert status == 200 and "https://" in json.loads(resp)["errors"]["image"]
+    image = "https://photos.example.org/otan/stoltenberg-biden.jpg"
+    body, headers = sr.view_submission(view, {"dispatch": {"dispatch_input": short}, "image": {"image_input": image}})
+    assert sr.send(news_bot.url, body, headers)[0] == 200
+    parent = slack.wait_for(lambda s: parent_of(s, channel) if s.messages(channel) else None)
+    v1 = wait_articles(slack, channel, parent["ts"], timeout=90)[0]
+    _, page = export(news_bot, slack, v1)
+    assert page.ld()["image"] == [image]
