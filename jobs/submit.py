@@ -13,6 +13,7 @@ from .quotas import Limit, Quotas
 from .settings import BotSettings
 from .spec import JobSpec
 from .state import State
+from tenancy.jobs import stamp
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class Submitter:
         return False
 
     async def _enqueue(self, spec: JobSpec) -> Outcome:
+        spec = stamp(spec)  # OAuth mode: the team it acts for (never its token)
         # A WordPress job locks its article's draft, not the thread: a rewrite may run meanwhile.
         if spec.kind == "wordpress":
             locked = await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
