@@ -92,7 +92,9 @@ def build_tenancy(settings, state, queue):
     store = RedisInstallationStore(settings.redis_url, secrets_, client_id=settings.client_id)
     tokens = InstalledTokens(store, client_id=settings.client_id, client_secret=settings.client_secret,
                              client=_web_client(settings), minutes_before=settings.token_refresh_minutes)
-    return SimpleNamespace(store=store, tokens=tokens, secrets=secrets_,
+    from tenancy.wordpress import TeamSites
+
+    return SimpleNamespace(store=store, tokens=tokens, secrets=secrets_, sites=TeamSites(state.kv, secrets_),
                            state_store=RedisOAuthStateStore(store.redis),
                            lifecycle=Lifecycle(store, tokens, state.kv, queue))
 
@@ -124,7 +126,7 @@ def build_app(settings, state, submitter, tenancy=None):
     if tenancy is not None:  # the rest of each request acts for its team (keys, job specs)
         from tenancy.bolt import tenant_middleware
 
-        app.use(tenant_middleware())
+        app.use(tenant_middleware(tenancy.tokens))
     # Log context for every listener; in Socket Mode, request counts too (HTTP mode counts them in aiohttp).
     app.use(bolt_middleware(metrics(), count_requests=bool(settings.app_token)))
     register(app, Services(settings=settings, state=state, submitter=submitter,
@@ -180,7 +182,8 @@ async def run_worker(settings, state, queue, stop: asyncio.Event, tenancy=None) 
     tokens = tenancy.tokens if tenancy is not None else None
     client = _web_client(settings, tokens=tokens)
     publisher = Publisher(client, state)
-    wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher)
+    wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher,
+                             sites=tenancy.sites if tenancy is not None else None)
     streamer = None
     if settings.stream:
         streamer = Streamer(_web_client(settings, retries=False, tokens=tokens),

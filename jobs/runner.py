@@ -219,7 +219,7 @@ class JobRunner:
         # freeing it after posting left a window (ms, seconds under load) where it was refused.
         await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         version = data["version"]
-        wordpress = (self.wordpress.client is not None
+        wordpress = (await self.wordpress.available()
                      and (await self.state.channel_settings(spec.channel)).get("wordpress", True) is not False)
         messages = blocks.article_messages(
             data["article"], data["report"], data["body_markdown"], version=version,

@@ -42,11 +42,16 @@ def tenant_of_context(context) -> Tenant | None:
     return Tenant(team, enterprise, bool(context.get("is_enterprise_install")))
 
 
-def tenant_middleware():
-    """Bolt global middleware: the rest of the request (and the tasks it starts) acts for its team."""
+def tenant_middleware(tokens=None):
+    """Bolt global middleware: the rest of the request (and the tasks it starts) acts for its team,
+    with a client that refreshes the team's token when Slack says it expired."""
 
     async def middleware(context, next):
         set_current(tenant_of_context(context))
+        if tokens is not None and context.get("client") is not None and context.get("token"):
+            from .client import request_client
+
+            context["client"] = request_client(context.client, tokens, context.get("token"))
         return await next()
 
     return middleware

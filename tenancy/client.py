@@ -23,18 +23,19 @@ def _explicit_token(data, params, json) -> bool:
 
 
 class TenantWebClient(MeteredWebClient):
+    """`token`: a first guess (the web side's authorized token), refreshed like the others."""
+
     def __init__(self, *args, tokens, **kwargs):
-        kwargs.pop("token", None)
         super().__init__(*args, **kwargs)
         self.tokens = tokens
 
     async def api_call(self, api_method, *, http_verb="POST", files=None, data=None, params=None, json=None,
                        headers=None, auth=None):
         call = dict(http_verb=http_verb, files=files, data=data, params=params, json=json, auth=auth)
-        if auth is not None or self.token or _explicit_token(data, params, json):
+        if auth is not None or _explicit_token(data, params, json):
             return await super().api_call(api_method, headers=headers, **call)
         tenant = current()
-        token = await self.tokens.token(tenant)
+        token = self.token or await self.tokens.token(tenant)
         try:
             return await super().api_call(api_method, headers={**(headers or {}), "Authorization": f"Bearer {token}"},
                                           **call)
@@ -46,5 +47,15 @@ class TenantWebClient(MeteredWebClient):
             if error not in REFRESH_ON:
                 raise
         token = await self.tokens.refresh(tenant, token)
+        if self.token:
+            self.token = token
         return await super().api_call(api_method, headers={**(headers or {}), "Authorization": f"Bearer {token}"},
                                       **call)
+
+
+def request_client(client, tokens, token: str | None) -> TenantWebClient:
+    """The web side's per-request client (bolt makes a plain one): same session, the authorized
+    token, refreshed on token_expired / invalid_auth like a worker's."""
+    return TenantWebClient(tokens=tokens, token=token, base_url=client.base_url, timeout=client.timeout,
+                           ssl=client.ssl, proxy=client.proxy, session=client.session, headers=client.headers,
+                           logger=client.logger, retry_handlers=list(client.retry_handlers or []))

@@ -19,7 +19,7 @@ from tests.fakes.openai_server import FakeOpenAI, Latency
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import BotProcess, bot_env, settle
 
-from .conftest import article_messages, title_of
+from .conftest import article_messages, button_labels, title_of
 
 KEY = Fernet.generate_key().decode()
 CHANNEL = "C0SHARED"  # the same channel id in two workspaces
@@ -289,3 +289,68 @@ def test_uninstall_deletes_the_installation_cancels_queued_jobs_and_purges_data(
     # the other workspaces still work
     command(bot, slack, sample_text, team="T1", user="U12", channel="C0AFTER")
     article_in(slack, "T1", parent_in(slack, "T1", channel="C0AFTER"))
+
+
+def test_a_workspace_admin_sets_its_own_wordpress_site_password_encrypted_never_shown(
+        bot, slack, llm, r, installed, sample_text, wordpress):
+    admin = wordpress.accounts["admin"]
+    slack.set_user("U2ADMIN", is_admin=True, team="T2")
+    dispatch = sample_text.split("\n", 1)[1]
+
+    def settings_view(user):
+        with slack.as_team("T2"):
+            seen = {v["id"] for v in slack.views}
+        command(bot, slack, "réglages", team="T2", user=user, channel="C0WP")
+        with slack.as_team("T2"):
+            return slack.wait_for(lambda s: [v for v in s.views if v.get("callback_id") == "seo_settings_modal"
+                                             and v["id"] not in seen])[-1]
+
+    def block_ids(view):
+        return {b.get("block_id") for b in view["blocks"]}
+
+    assert "wp_site_url" not in block_ids(settings_view("U2EDITOR"))  # not an admin: no site fields
+    view = settings_view("U2ADMIN")
+    assert {"wp_site_url", "wp_site_user", "wp_site_password"} <= block_ids(view)
+    body, headers = sr.view_submission(view, {"min_words": {"min_words_input": "700"},
+                                              "wp_site_url": {"wp_site_url_input": wordpress.url + "/wp-admin/"},
+                                              "wp_site_user": {"wp_site_user_input": admin["user"]}},
+                                       team_id="T2", user_id="U2ADMIN")
+    status, resp, _ = sr.send(bot.url, body, headers)
+    assert status == 200 and "wp_site_password" in json.loads(resp)["errors"]  # no password yet: asked for
+    body, headers = sr.view_submission(view, {"min_words": {"min_words_input": "700"},
+                                              "wp_site_url": {"wp_site_url_input": wordpress.url + "/wp-admin/"},
+                                              "wp_site_user": {"wp_site_user_input": admin["user"]},
+                                              "wp_site_password": {"wp_site_password_input": admin["password"]}},
+                                       team_id="T2", user_id="U2ADMIN")
+    assert sr.send(bot.url, body, headers)[0] == 200
+    told = slack.wait_for(lambda s: [e for e in s.ephemerals("C0WP", team="T2") if "Site WordPress" in e["text"]])
+    assert wordpress.url in told[-1]["text"] and admin["password"] not in told[-1]["text"]
+    stored = r.get("seo:t:T2:wordpress:site")
+    assert stored and admin["password"] not in stored and admin["password"].replace(" ", "") not in stored
+    again = settings_view("U2ADMIN")  # shown back: the address and the user, never the password
+    assert wordpress.url in json.dumps(again) and admin["password"] not in json.dumps(again)
+    assert "Un mot de passe est enregistré" in json.dumps(again, ensure_ascii=False)
+
+    command(bot, slack, dispatch, team="T2", user="U2EDITOR", channel="C0WP")
+    parent = parent_in(slack, "T2", channel="C0WP")
+    article = article_in(slack, "T2", parent)
+    assert button_labels(article)[-1] == "WordPress"
+    # (another person clicks: this module allows one job a minute per person)
+    status, _, _ = sr.send(bot.url, *sr.block_actions("seo_wordpress", message=article, slack=slack, team_id="T2",
+                                                       user_id="U2CLICK"))
+    assert status == 200
+    with slack.as_team("T2"):
+        try:
+            reply = slack.wait_for(lambda s: [m for m in s.messages("C0WP", parent["ts"], include_parent=False)
+                                              if "Brouillon créé dans WordPress" in m.get("text", "")], timeout=120)[0]
+        except AssertionError:
+            print([m.get("text") for m in slack.messages("C0WP", parent["ts"])], slack.ephemerals("C0WP", team="T2"))
+            print(bot.web.output()[-3000:], bot.worker.output()[-5000:])
+            raise
+    assert f"{wordpress.url}/wp-admin/post.php?post=" in json.dumps(reply["blocks"])
+    assert admin["password"] not in bot.worker.output() and admin["password"] not in bot.web.output()
+
+    # T1 has no site of its own and the server none: no WordPress button there
+    command(bot, slack, dispatch, team="T1", user="U13", channel="C0WP")
+    other = article_in(slack, "T1", parent_in(slack, "T1", channel="C0WP"))
+    assert "WordPress" not in button_labels(other)
