@@ -222,3 +222,28 @@ async def test_keys_are_kept_per_team_and_purged_with_it(redis_server, redis):
     with acting_for(Tenant("T2")):
         assert await kv.get("settings:C1") == "deux"
     await kv.close()
+
+
+async def test_usage_report_has_one_table_per_workspace(redis_server, redis, monkeypatch, capsys):
+    from ops.report import print_usage
+    from ops.usage import UsageStore, VersionUsage
+
+    for team in ("T1", "T2"):
+        await store_of(redis).async_save(installation(team=team, token=f"xoxe.xoxb-1-{team}-x"))
+    kv = TenantKV(RedisKV(redis_server.url))
+    usage = UsageStore(kv)
+    for team, articles in (("T1", 1), ("T2", 2)):
+        with acting_for(Tenant(team)):
+            for i in range(articles):
+                await usage.record_version("C1", article_id=f"a{team}{i}", version=1, kind="rewrite",
+                                           usage=VersionUsage(llm_calls=1, prompt_tokens=10, completion_tokens=5))
+    await kv.close()
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "s")
+    assert await print_usage() == 0
+    out = capsys.readouterr().out
+    one, two = out.split("Espace de travail T1", 1)[1].split("Espace de travail T2", 1)
+    assert "C1" in one and "C1" in two
+    row = lambda text: next(line for line in text.splitlines() if line.lstrip().startswith("C1"))  # noqa: E731
+    assert row(one).split()[3] == "1" and row(two).split()[3] == "2"  # articles, each its own
