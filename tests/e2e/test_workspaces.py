@@ -28,7 +28,7 @@ CHANNEL = "C0SHARED"  # the same channel id in two workspaces
 @pytest.fixture(scope="module")
 def slack():
     with FakeSlack(team_id="T1") as fake:
-        for team in ("T2", "T3", "T4"):
+        for team in ("T2", "T3", "T4", "T5"):
             fake.add_team(team)
         yield fake
 
@@ -289,6 +289,45 @@ def test_uninstall_deletes_the_installation_cancels_queued_jobs_and_purges_data(
     # the other workspaces still work
     command(bot, slack, sample_text, team="T1", user="U12", channel="C0AFTER")
     article_in(slack, "T1", parent_in(slack, "T1", channel="C0AFTER"))
+
+
+def test_a_job_whose_installation_vanishes_mid_run_ends_quietly_without_retry(bot, slack, llm, installed,
+                                                                             sample_text):
+    install(bot, slack, "T5")
+    llm.script(Latency(seconds=4))
+    asked = len(llm.requests)
+    command(bot, slack, sample_text, team="T5", user="U50", channel="C0GONE")
+    parent = parent_in(slack, "T5", channel="C0GONE")
+    slack.wait_for(lambda s: len(llm.requests) > asked, timeout=60)  # the worker is writing
+    slack.uninstall("T5")
+    assert sr.send(bot.url, *sr.event_callback({"type": "app_uninstalled"}, team_id="T5"))[0] == 200
+    slack.wait_for(lambda s: "no longer installed for T5" in bot.worker.output(), timeout=60)
+    settle(slack, llm, redis_url=bot.redis_url)
+    with slack.as_team("T5"):
+        thread = slack.messages("C0GONE", parent["ts"], include_parent=False)
+    assert article_messages(slack, "C0GONE", parent["ts"]) == []
+    assert not any("Réessayer" in json.dumps(m.get("blocks") or [], ensure_ascii=False) for m in thread)
+    assert [c for c in slack.calls(team="T5") if c["ok"] and float(c["ts"]) > float(parent["ts"]) + 0.5
+            and c["method"] in ("chat.postMessage", "chat.stopStream")] == []
+    assert len(llm.requests) == asked + 1  # not run again (no retry)
+    assert "Traceback" not in bot.worker.output()
+
+
+def test_oauth_mode_refuses_to_start_without_its_requirements(bot, slack, llm):
+    import subprocess
+    import sys
+
+    from tests.harness import ROOT
+
+    for extra, says in (({"SLACK_APP_TOKEN": "xapp-1-test"}, "Socket Mode"),
+                        ({"SEO_ENCRYPTION_KEY": ""}, "SEO_ENCRYPTION_KEY"),
+                        ({"SEO_ENCRYPTION_KEY": "pas-une-cle"}, "clé Fernet"),
+                        ({"REDIS_URL": ""}, "REDIS_URL")):
+        env = {**bot.env, **extra}
+        done = subprocess.run([sys.executable, "bot.py", "--role", "all"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 2, (extra, done.stderr[-2000:])
+        assert says in done.stdout + done.stderr
 
 
 def test_a_workspace_admin_sets_its_own_wordpress_site_password_encrypted_never_shown(
