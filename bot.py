@@ -91,7 +91,9 @@ def build_tenancy(settings, state, queue):
     secrets_ = Secrets(settings.encryption_key)
     store = RedisInstallationStore(settings.redis_url, secrets_, client_id=settings.client_id)
     tokens = InstalledTokens(store, client_id=settings.client_id, client_secret=settings.client_secret,
-                             client=_web_client(settings), minutes_before=settings.token_refresh_minutes)
+                             # no retry handler: a resent refresh would spend a single-use refresh token twice
+                             client=_web_client(settings, retries=False),
+                             minutes_before=settings.token_refresh_minutes)
     from tenancy.wordpress import TeamSites
 
     return SimpleNamespace(store=store, tokens=tokens, secrets=secrets_, sites=TeamSites(state.kv, secrets_),
@@ -224,6 +226,9 @@ async def main(role: str) -> int:
 
     settings = BotSettings.from_env()
     if not settings.oauth:
+        if settings.client_id or settings.client_secret:
+            log.warning("Un seul de SLACK_CLIENT_ID et SLACK_CLIENT_SECRET est défini : mode un seul espace de "
+                        "travail (SLACK_BOT_TOKEN). / Only one of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET is set.")
         # bolt turns OAuth on by itself when these exist, even empty: single-workspace mode here.
         for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
             os.environ.pop(name, None)
@@ -269,6 +274,9 @@ async def main(role: str) -> int:
     finally:
         await queue.close()
         await state.kv.close()
+        if tenancy is not None:
+            await tenancy.tokens.client.session.close()
+            await tenancy.store.close()
     return 0
 
 
