@@ -74,6 +74,8 @@ STREAM_LIFETIME_SECONDS = 300.0  # Slack ends a stream about five minutes after 
 STREAM_RATE_LIMITS = {"chat.startStream": 20, "chat.appendStream": 100, "chat.stopStream": 20}
 RATE_WINDOW_SECONDS = 60.0
 VIEW_PUSH_LIMIT = 3
+ASSISTANT_PROMPTS_MAX = 4  # assistant.threads.setSuggestedPrompts
+ASSISTANT_LOADING_MAX = 10  # assistant.threads.setStatus loading_messages
 TRIGGER_TTL_SECONDS = 3.0
 
 KNOWN_BLOCK_TYPES = {
@@ -466,6 +468,8 @@ class FakeSlack:
             self._used_triggers: set[str] = set()
             self.long_texts: list[dict] = []
             self.statuses: list[dict] = []
+            self.suggested_prompts: list[dict] = []  # assistant.threads.setSuggestedPrompts
+            self.titles: list[dict] = []  # assistant.threads.setTitle
             self.responses: list[dict] = []
             self._last_us = 0
             self._ids = itertools.count(1)
@@ -690,6 +694,26 @@ class FakeSlack:
         n = next(self._ids)
         return (f"{self.root_url}/commands/{self.team_id}/{channel_id}/{user_id}/"
                 f"{message_ts or '-'}/{n}")
+
+    def assistant_thread(self, channel: str, *, user: str = "U1") -> str:
+        """Opens an assistant thread in the DM `channel` as Slack does (its root is the app's
+        `assistant_app_thread` message); returns its thread_ts."""
+        with self._lock:
+            ch = self._channel(channel, create=True)
+            ts = self._next_ts()
+            msg = self._bot_message("New Assistant Thread", None, ts)
+            msg.update({"subtype": "assistant_app_thread", "thread_ts": ts,
+                        "assistant_app_thread": {"title": "", "first_user_message": ""}})
+            self._store(ch["id"], msg, None)
+            return ts
+
+    def title_of(self, channel_id: str, thread_ts: str) -> Optional[str]:
+        """Latest assistant.threads.setTitle title of a thread."""
+        with self._lock:
+            for t in reversed(self.titles):
+                if t["channel_id"] == channel_id and t["thread_ts"] == thread_ts:
+                    return t["title"]
+        return None
 
     def status_of(self, channel_id: str, thread_ts: str) -> Optional[str]:
         """Latest assistant.threads.setStatus status for a thread ('' clears it)."""
@@ -1497,10 +1521,56 @@ class FakeSlack:
         if not args.get("channel_id") or not args.get("thread_ts") or "status" not in args:
             raise _ApiError("invalid_arguments",
                             ["[ERROR] channel_id, thread_ts and status are required"])
+        loading = args.get("loading_messages")
+        if loading is not None and (not isinstance(loading, list) or len(loading) > ASSISTANT_LOADING_MAX
+                                    or not all(isinstance(m, str) and m.strip() for m in loading)):
+            raise _ApiError("invalid_arguments",
+                            [f"[ERROR] loading_messages: up to {ASSISTANT_LOADING_MAX} non-empty strings"])
         self._channel(args["channel_id"])
         self.statuses.append({"channel_id": args["channel_id"], "thread_ts": args["thread_ts"],
-                              "status": args["status"], "ts": time.time()})
+                              "status": args["status"], "loading_messages": loading, "ts": time.time()})
         return {}
+
+    def _assistant_threads_set_suggested_prompts(self, args: dict) -> dict:
+        """channel_id and 1 to 4 prompts, each a non-empty title and message; thread_ts optional
+        (an agent_view app sets them for its Messages tab, where thread_ts is ignored)."""
+        if not args.get("channel_id"):
+            raise _ApiError("invalid_arguments", ["[ERROR] missing required field: channel_id"])
+        prompts = args.get("prompts")
+        if not isinstance(prompts, list) or not 1 <= len(prompts) <= ASSISTANT_PROMPTS_MAX:
+            raise _ApiError("invalid_arguments",
+                            [f"[ERROR] prompts: between 1 and {ASSISTANT_PROMPTS_MAX} items"])
+        for i, p in enumerate(prompts):
+            if not isinstance(p, dict) or not str(p.get("title") or "").strip() \
+                    or not str(p.get("message") or "").strip():
+                raise _ApiError("invalid_arguments",
+                                [f"[ERROR] prompts[{i}] needs a non-empty title and message"])
+        self._channel(args["channel_id"])
+        self.suggested_prompts.append({"channel_id": args["channel_id"], "thread_ts": args.get("thread_ts"),
+                                       "title": args.get("title"), "prompts": copy.deepcopy(prompts),
+                                       "ts": time.time()})
+        return {}
+
+    def _assistant_threads_set_title(self, args: dict) -> dict:
+        if not args.get("channel_id") or not args.get("thread_ts") or not str(args.get("title") or "").strip():
+            raise _ApiError("invalid_arguments",
+                            ["[ERROR] channel_id, thread_ts and a non-empty title are required"])
+        self._channel(args["channel_id"])
+        self.titles.append({"channel_id": args["channel_id"], "thread_ts": args["thread_ts"],
+                            "title": args["title"], "ts": time.time()})
+        return {}
+
+    def _conversations_members(self, args: dict) -> dict:
+        """The members of a channel the bot can read (paged)."""
+        ch = self._channel(args.get("channel"))
+        if not ch["is_member"] and ch["is_private"] and not ch["is_im"]:
+            raise _ApiError("channel_not_found")
+        members = sorted(ch.get("members", ()))
+        limit = max(1, min(int(args.get("limit") or 100), 1000))
+        start = _offset(args.get("cursor"))
+        more = start + limit < len(members)
+        return {"members": members[start:start + limit],
+                "response_metadata": {"next_cursor": _cursor(start + limit) if more else ""}}
 
     def _channel_info(self, ch: dict) -> dict:
         info = {"id": ch["id"], "name": ch["name"], "is_channel": not ch["is_im"],
@@ -1678,6 +1748,9 @@ class FakeSlack:
         "files.getUploadURLExternal": _files_get_upload_url_external,
         "files.completeUploadExternal": _files_complete_upload_external,
         "assistant.threads.setStatus": _assistant_threads_set_status,
+        "assistant.threads.setSuggestedPrompts": _assistant_threads_set_suggested_prompts,
+        "assistant.threads.setTitle": _assistant_threads_set_title,
+        "conversations.members": _conversations_members,
         "conversations.info": _conversations_info,
         "conversations.join": _conversations_join,
         "conversations.replies": _conversations_replies,
