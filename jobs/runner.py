@@ -151,8 +151,9 @@ class JobRunner:
                 await stream.label_draft()  # the streamed draft: « Brouillon en cours de vérification… »
             msg = blocks.status_message(step, detail=detail)
             await self.publisher.update(spec.channel, status_ts, **msg)
-            if spec.channel.startswith("D"):  # an assistant thread in a DM shows it natively
-                await self.publisher.assistant_status(spec.channel, spec.thread_ts, msg["text"])
+            if spec.assistant or spec.channel.startswith("D"):  # a DM's threads show it natively
+                await self.publisher.assistant_status(spec.channel, spec.thread_ts,
+                                                      *blocks.assistant.assistant_status(step))
 
         record = await self.state.article(spec.article_id)
         if record is None:
@@ -220,7 +221,8 @@ class JobRunner:
         await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
         version = data["version"]
         wordpress = (self.wordpress.client is not None
-                     and (await self.state.channel_settings(spec.channel)).get("wordpress", True) is not False)
+                     and (await self.state.channel_settings(spec.settings_channel or spec.channel)).get(
+                         "wordpress", True) is not False)
         messages = blocks.article_messages(
             data["article"], data["report"], data["body_markdown"], version=version,
             article_id=spec.article_id, requested_by=spec.user, wordpress=wordpress)
@@ -236,6 +238,8 @@ class JobRunner:
             log.info("job %s: article out %.0f ms after the engine (%s)", spec.id,
                      (time.monotonic() - engine_done) * 1000, "streamed" if streamed_ts else "posted")
         await self.state.job_set(spec.id, "done", "ok")
+        if spec.assistant:  # the assistant's history names the thread after its article
+            await self.publisher.assistant_title(spec.channel, spec.thread_ts, data["article"]["title"])
         report = data["report"]
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
             f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "
@@ -310,7 +314,8 @@ class JobRunner:
 
     async def _engine(self, spec: JobSpec, record: ArticleRecord, progress, on_text=None) -> Result:
         streaming = {"on_text": on_text} if on_text is not None else {}
-        channel_settings = await self.state.channel_settings(spec.channel)
+        # An assistant thread follows the settings of the channel its requester was viewing.
+        channel_settings = await self.state.channel_settings(spec.settings_channel or spec.channel)
         min_words = spec.min_words or channel_settings.get("min_words") or self.settings.min_words
         credit = spec.credit or channel_settings.get("credit") or None
         house = channel_settings.get("house_style") or None

@@ -32,8 +32,11 @@ async def run_short_copy(runner, spec, status_ts: str, source: str) -> None:
             await state.job_set(spec.id, "done", "expired")
             return
         article = Article(**base["article"])
-        house_style = (await state.channel_settings(spec.channel)).get("house_style")
+        house_style = (await state.channel_settings(spec.settings_channel or spec.channel)).get("house_style")
         await publisher.update(spec.channel, status_ts, **blocks.status_message(spec.kind))
+        if spec.assistant:
+            await publisher.assistant_status(spec.channel, spec.thread_ts,
+                                             *blocks.assistant.assistant_status(spec.kind))
         if spec.kind == "titles":
             result = await runner.engine.titles(source, article, house_style=house_style)
             data = {"titles": [v.to_dict() for v in result.variants], "usage": result.usage.to_contract()}

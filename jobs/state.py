@@ -42,6 +42,10 @@ class ArticleRecord:
     source: str
     requested_by: str
     created_at: float
+    # The assistant split view: the channel whose settings apply (the one the requester was
+    # viewing, when they are a member of it) and whether the thread is an assistant thread.
+    settings_channel: str | None = None
+    assistant: bool = False
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
@@ -68,8 +72,10 @@ class State:
         return secrets.token_hex(5)
 
     async def create_article(self, *, channel: str, thread_ts: str, source: str, requested_by: str,
-                             article_id: str | None = None) -> ArticleRecord:
-        rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time())
+                             article_id: str | None = None, settings_channel: str | None = None,
+                             assistant: bool = False) -> ArticleRecord:
+        rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time(),
+                            settings_channel=settings_channel, assistant=assistant)
         await self.kv.set(f"article:{rec.article_id}", rec.to_json(), self.retention)
         await self.kv.set(f"thread:{channel}:{thread_ts}", rec.article_id, self.retention)
         return rec

@@ -98,12 +98,15 @@ class Submitter:
 
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
                           status_ts: str | None = None, keyword: str | None = None,
-                          article_id: str | None = None, team: str | None = None) -> Outcome:
+                          article_id: str | None = None, team: str | None = None,
+                          settings_channel: str | None = None, assistant: bool = False) -> Outcome:
         rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
-                                              requested_by=user, article_id=article_id)
+                                              requested_by=user, article_id=article_id,
+                                              settings_channel=settings_channel, assistant=assistant)
         spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
                        thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None,
-                       recipient_user_id=user, recipient_team_id=team)
+                       recipient_user_id=user, recipient_team_id=team, settings_channel=settings_channel,
+                       assistant=assistant)
         return await self._enqueue(spec)
 
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
@@ -124,7 +127,8 @@ class Submitter:
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword, new_title=new_title,
-                       new_meta_title=new_meta_title, recipient_user_id=user, recipient_team_id=team)
+                       new_meta_title=new_meta_title, recipient_user_id=user, recipient_team_id=team,
+                       settings_channel=rec.settings_channel, assistant=rec.assistant)
         return await self._enqueue(spec)
 
     async def wordpress(self, *, delivery_key: str, article_id: str, version: int, user: str) -> Outcome:
@@ -133,7 +137,8 @@ class Submitter:
         if rec is None or await self.state.version(article_id, version) is None:
             return Outcome.MISSING
         spec = JobSpec(id=job_id_for(delivery_key), kind="wordpress", article_id=article_id, channel=rec.channel,
-                       thread_ts=rec.thread_ts, user=user, base_version=version)
+                       thread_ts=rec.thread_ts, user=user, base_version=version,
+                       settings_channel=rec.settings_channel, assistant=rec.assistant)
         return await self._enqueue(spec)
 
     async def retry(self, *, delivery_key: str, failed_job_id: str, user: str, team: str | None = None) -> Outcome:

@@ -651,6 +651,14 @@ class FakeSlack:
             self._failures.setdefault(method, []).append(
                 {"error": error, "times": times, "retry_after": retry_after, "status": status})
 
+    def clear_failures(self, method: Optional[str] = None) -> None:
+        """Forgets the scripted failures of `method` (None: of every method)."""
+        with self._lock:
+            if method is None:
+                self._failures.clear()
+            else:
+                self._failures.pop(method, None)
+
     def hold(self, method: str, seconds: float, *, match: Optional[Callable[[dict], bool]] = None,
              times: Optional[int] = None) -> None:
         """Delays the answer to `method` by `seconds` AFTER the call took effect (times=None: until
