@@ -82,3 +82,15 @@ def new_thread_hint() -> dict:
     text = (f"Cet échange a déjà son article{NBSP}: pour une autre dépêche, ouvrez une nouvelle conversation "
             f"avec l’assistant. Ici, dites en une ou deux phrases ce qu’il faut changer.")
     return _message(text, [_section(text)])
+
+
+# The steps an assistant thread shows as a plan while the article streams (task_update chunks).
+PLAN_TITLE = "Réécriture de la dépêche"
+PLAN_STEPS = (("drafting", "Rédaction de l’article"), ("fidelity", "Vérification de fidélité"),
+              ("seo", "Analyse SEO"))
+# The job's steps (seo.pipeline progress) -> how far the plan is: index of the task in progress.
+_STEP_AT = {"cleaning": 0, "drafting": 0, "revising": 0, "checking": 1, "repairing": 1, "finishing": 2}
+
+
+def plan_position(step: str) -> int | None:
+    return _STEP_AT.get(step)

@@ -145,6 +145,8 @@ class JobRunner:
         stream: LiveStream | None = None
 
         async def progress(step: str, detail: str | None = None) -> None:
+            if stream is not None:
+                stream.step(step)  # an assistant thread's plan of steps moves on
             if step in _INSTANT_STEPS:
                 return  # replaced within milliseconds: not worth a Slack call
             if step == "repairing" and stream is not None and stream.started:
@@ -192,7 +194,7 @@ class JobRunner:
                     await self.state.job_set(spec.id, "stream:article0", ts)
                 stream = await self.streamer.open(
                     channel=spec.channel, thread_ts=spec.thread_ts, user=spec.recipient_user_id or spec.user,
-                    team=spec.recipient_team_id, on_started=started)
+                    team=spec.recipient_team_id, on_started=started, steps=spec.assistant)
                 on_text = stream.feed if stream is not None else None
             try:
                 result = await self._engine(spec, record, progress, on_text)

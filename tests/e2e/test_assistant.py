@@ -81,7 +81,14 @@ def test_a_paste_shows_status_streams_the_article_titles_the_thread_and_revises(
     statuses = [s for s in slack.statuses if s["channel_id"] == dm and s["thread_ts"] == thread]
     assert any(s["status"] == "rédige l’article…" and s["loading_messages"] for s in statuses), statuses
     assert any(s["status"] == "vérifie les citations…" for s in statuses), statuses
-    assert [st for st in slack.streams(dm, thread)], "the article is streamed into the assistant thread"
+    streams = slack.streams(dm, thread)
+    assert streams, "the article is streamed into the assistant thread"
+    # Its steps show as a plan (task_update chunks) that ends with every step complete.
+    assert streams[0]["plan"] == "Réécriture de la dépêche" and streams[0]["task_display_mode"] == "plan"
+    assert [t["title"] for t in streams[0]["tasks"].values()] == [
+        "Rédaction de l’article", "Vérification de fidélité", "Analyse SEO"]
+    assert {t["status"] for t in streams[0]["tasks"].values()} == {"complete"}
+    assert streams[0]["task_log"][0] == ("drafting", "in_progress")
     slack.wait_for(lambda s: s.title_of(dm, thread) == title_of(v1))
     assert button_labels(v1)[:6] == BUTTONS
     assert llm.calls == 1  # one job, one draft: the same pipeline as a DM
@@ -210,3 +217,22 @@ def test_without_the_assistant_the_dm_and_home_stay_as_they_were(bot, slack, sam
     wait_articles(slack, dm, msg["ts"])
     assert not [m for m in slack.messages(dm) if m["text"].startswith("Bonjour")]
     home_for(bot, slack, user, lambda t: "Réécriture" in t or "article" in t.lower())
+
+
+def test_a_slack_refusing_plan_chunks_streams_plain_markdown_and_remembers(bot, slack, llm, channel, sample_text):
+    """Kept last: the worker remembers the refusal for the rest of this module."""
+    slack.stream_chunk_types.difference_update({"task_update", "plan_update"})
+    try:
+        for _ in range(2):
+            user, dm = person()
+            thread = open_assistant(bot, slack, user, dm)
+            write(bot, slack, user, dm, thread, dispatch(sample_text))
+            article = wait_articles(slack, dm, thread)[0]
+            assert button_labels(article)[:6] == BUTTONS
+            stream = slack.streams(dm, thread)[-1]
+            assert stream["mode"] == "markdown" and stream["plan"] is None
+            assert stream["markdown"].startswith("# ")
+        refused = [c for c in slack.calls("chat.startStream") if not c["ok"] and c["error"] == "invalid_chunks"]
+        assert len(refused) == 1  # asked once, then remembered
+    finally:
+        slack.stream_chunk_types.update({"task_update", "plan_update"})

@@ -74,6 +74,8 @@ STREAM_LIFETIME_SECONDS = 300.0  # Slack ends a stream about five minutes after 
 STREAM_RATE_LIMITS = {"chat.startStream": 20, "chat.appendStream": 100, "chat.stopStream": 20}
 RATE_WINDOW_SECONDS = 60.0
 VIEW_PUSH_LIMIT = 3
+STREAM_CHUNK_TYPES = {"markdown_text", "plan_update", "task_update", "blocks"}
+TASK_STATUSES = {"pending", "in_progress", "complete", "error"}
 ASSISTANT_PROMPTS_MAX = 4  # assistant.threads.setSuggestedPrompts
 ASSISTANT_LOADING_MAX = 10  # assistant.threads.setStatus loading_messages
 TRIGGER_TTL_SECONDS = 3.0
@@ -481,6 +483,9 @@ class FakeSlack:
             self.rate_window = RATE_WINDOW_SECONDS
             self.streaming_enabled = True  # False: the streaming methods answer unknown_method
             self.stream_unsupported_channels: set[str] = set()  # channel_type_not_supported there
+            # Chunk types chat.*Stream take; remove "task_update" / "plan_update" to play a Slack
+            # that refuses them (invalid_chunks).
+            self.stream_chunk_types: set[str] = set(STREAM_CHUNK_TYPES)
 
     def reset(self) -> None:
         """Forget every call, message, view, file, channel setting and scripted failure."""
@@ -1234,8 +1239,7 @@ class FakeSlack:
         if st.get("mode") and st["mode"] != mode:
             raise _ApiError("streaming_mode_mismatch")
         if chunks is not None:
-            if not isinstance(chunks, list):
-                raise _ApiError("invalid_chunks")
+            self._check_chunks(st, chunks)
             text = "".join(str(c.get("text", "")) for c in chunks
                            if isinstance(c, dict) and c.get("type") == "markdown_text")
         text = str(text)
@@ -1243,6 +1247,32 @@ class FakeSlack:
             raise _ApiError("msg_too_long")
         st["mode"] = mode
         return text
+
+    def _check_chunks(self, st: dict, chunks: Any) -> None:
+        """Chunks as Slack takes them (slack_sdk.models.messages.chunk): markdown_text {text},
+        plan_update {title}, task_update {id, title, status pending|in_progress|complete|error};
+        types this Slack does not take (stream_chunk_types) answer invalid_chunks. The plan's
+        title and each task's latest state are kept on the stream ("plan", "tasks")."""
+        if not isinstance(chunks, list) or not chunks:
+            raise _ApiError("invalid_chunks")
+        for i, c in enumerate(chunks):
+            kind = c.get("type") if isinstance(c, dict) else None
+            if kind not in self.stream_chunk_types:
+                raise _ApiError("invalid_chunks", [f"[ERROR] unsupported chunk type [json-pointer:/chunks/{i}/type]"])
+            if kind == "markdown_text" and not isinstance(c.get("text"), str):
+                raise _ApiError("invalid_chunks", [f"[ERROR] missing text [json-pointer:/chunks/{i}/text]"])
+            if kind == "plan_update" and not str(c.get("title") or "").strip():
+                raise _ApiError("invalid_chunks", [f"[ERROR] missing title [json-pointer:/chunks/{i}/title]"])
+            if kind == "task_update" and (not str(c.get("id") or "").strip() or not str(c.get("title") or "").strip()
+                                          or c.get("status") not in TASK_STATUSES):
+                raise _ApiError("invalid_chunks", [f"[ERROR] task_update needs id, title and a status "
+                                                   f"[json-pointer:/chunks/{i}]"])
+        for c in chunks:
+            if c["type"] == "plan_update":
+                st["plan"] = c["title"]
+            elif c["type"] == "task_update":
+                st.setdefault("tasks", {})[c["id"]] = {"title": c["title"], "status": c["status"]}
+                st.setdefault("task_log", []).append((c["id"], c["status"]))
 
     def _stream_grow(self, st: dict, text: str) -> None:
         if not text:
@@ -1277,7 +1307,10 @@ class FakeSlack:
               "state": "streaming", "markdown": "", "mode": None, "chunks": [], "appends": 0,
               "started_at": time.time(), "_started_mono": time.monotonic(), "first_text_at": None,
               "stopped_at": None, "recipient_user_id": args.get("recipient_user_id"),
-              "recipient_team_id": args.get("recipient_team_id"), "stop_blocks": None}
+              "recipient_team_id": args.get("recipient_team_id"), "stop_blocks": None,
+              "task_display_mode": args.get("task_display_mode"), "plan": None, "tasks": {}, "task_log": []}
+        if args.get("task_display_mode") not in (None, "timeline", "plan"):
+            raise _ApiError("invalid_arguments", ["[ERROR] task_display_mode: timeline or plan"])
         text = self._stream_text(st, args)
         self._budget("chat.startStream")
         ts = self._next_ts()
@@ -1294,7 +1327,9 @@ class FakeSlack:
             raise _ApiError("unknown_method")
         st = self._stream_of(args)
         text = self._stream_text(st, args)
-        if not text:
+        only_tasks = isinstance(args.get("chunks"), list) and any(
+            isinstance(c, dict) and c.get("type") in ("task_update", "plan_update") for c in args["chunks"])
+        if not text and not only_tasks:
             raise _ApiError("no_text")
         self._budget("chat.appendStream")
         st["appends"] += 1

@@ -84,3 +84,28 @@ async def test_conversations_members_pages(slack):
     second = await c.conversations_members(channel="C9", limit=3, cursor=first["response_metadata"]["next_cursor"])
     assert first["members"] + second["members"] == [f"U{i:03d}" for i in range(5)]
     assert second["response_metadata"]["next_cursor"] == ""
+
+
+@pytest.mark.asyncio
+async def test_stream_chunks_carry_a_plan_of_tasks(slack):
+    c = client(slack)
+    thread = slack.assistant_thread("D02")
+    ts = (await c.chat_startStream(channel="D02", thread_ts=thread, task_display_mode="plan", chunks=[
+        {"type": "plan_update", "title": "Réécriture"},
+        {"type": "task_update", "id": "a", "title": "Rédaction", "status": "in_progress"},
+        {"type": "markdown_text", "text": "# Titre"}]))["ts"]
+    await c.chat_appendStream(channel="D02", ts=ts, chunks=[
+        {"type": "task_update", "id": "a", "title": "Rédaction", "status": "complete"}])  # no text: fine
+    bad = [{"type": "task_update", "id": "b", "title": "SEO", "status": "done"}, {"type": "sparkles"},
+           {"type": "task_update", "title": "SEO", "status": "complete"}, {"type": "plan_update"}]
+    for chunk in bad:
+        assert await error_of(c.chat_appendStream(channel="D02", ts=ts, chunks=[chunk])) == "invalid_chunks"
+    assert await error_of(c.chat_appendStream(channel="D02", ts=ts, markdown_text="x")) == "streaming_mode_mismatch"
+    await c.chat_stopStream(channel="D02", ts=ts, chunks=[{"type": "markdown_text", "text": "\n\nFin"}])
+    st = slack.streams("D02", thread)[0]
+    assert st["plan"] == "Réécriture" and st["tasks"] == {"a": {"title": "Rédaction", "status": "complete"}}
+    assert st["markdown"] == "# Titre\n\nFin" and st["task_display_mode"] == "plan"
+    # A Slack without plans refuses the chunks.
+    slack.stream_chunk_types.discard("task_update")
+    assert await error_of(c.chat_startStream(channel="D02", thread_ts=thread, chunks=[
+        {"type": "task_update", "id": "a", "title": "Rédaction", "status": "pending"}])) == "invalid_chunks"
