@@ -13,7 +13,7 @@ from jobs.publisher import slack_error
 from jobs.submit import Outcome
 from seo.cleaning import MAX_WISH_CHARS, compose_source
 
-from ..events.messages import _handle, _say, _team
+from ..events.messages import _handle, _is_small_talk, _say, _team
 from ..files import text_of_files
 from ..patience import patiently
 from ..replies import BUSY, EXPIRED, NOT_ALLOWED, UNAVAILABLE, WAITING, queue_errors, quota_text, text_from_slack
@@ -57,6 +57,8 @@ def listener(svc: Services):
         if article_id is not None:
             await _in_article_thread(event, client, context, svc, article_id, typed, prompt)
             return
+        if _is_small_talk(typed) and not event.get("files"):
+            return  # « merci » under a message that is not an article: nothing to do
         if not svc.settings.allowed(user, channel):
             await _say(client, channel, thread_ts, NOT_ALLOWED)
             return

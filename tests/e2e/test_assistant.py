@@ -5,7 +5,11 @@ from __future__ import annotations
 import itertools
 import json
 
+import redis
+
 from tests.fakes import slack_requests as sr
+
+from tests.harness import settle
 
 from .conftest import article_messages, button_labels, context_of, title_of
 from .test_settings_and_home import open_settings
@@ -104,6 +108,32 @@ def test_a_paste_shows_status_streams_the_article_titles_the_thread_and_revises(
     slack.wait_for(lambda s: s.title_of(dm, thread) == title_of(v2))
 
 
+def test_a_snippet_pasted_in_an_assistant_thread_is_rewritten_once_despite_retries(bot, slack, llm, channel,
+                                                                                  sample_text):
+    user, dm = person()
+    thread = open_assistant(bot, slack, user, dm)
+    snippet = slack.add_file(dispatch(sample_text), name="depeche.txt")
+    msg = slack.add_message(dm, "Mot-clé souhaité : OTAN", user=user, thread_ts=thread, files=[snippet],
+                            subtype="file_share")
+    req = sr.event_callback(sr.message_event(msg["text"], channel=dm, user=user, ts=msg["ts"], thread_ts=thread,
+                                             channel_type="im", subtype="file_share", files=[snippet]))
+    assert sr.send(bot.url, *req)[0] == 200
+    for n in (1, 2):  # Slack's retries of the same event
+        assert sr.send(bot.url, *sr.retry(req, num=n))[0] == 200
+    wait_articles(slack, dm, thread)
+    settle(slack, llm, redis_url=bot.env["REDIS_URL"])
+    assert len(article_messages(slack, dm, thread)) == 1 and llm.calls == 1
+    assert [c for c in slack.calls("files.download") if c["args"]["file"] == snippet["id"]]
+
+
+def test_thanks_in_a_thread_that_is_not_an_article_get_no_answer(bot, slack, llm, channel):
+    user, dm = person()
+    root = slack.add_message(dm, "bonjour", user=user)
+    write(bot, slack, user, dm, root["ts"], "Merci !")
+    settle(slack, llm, redis_url=bot.env["REDIS_URL"])
+    assert bot_replies(slack, dm, root["ts"]) == [] and llm.calls == 0
+
+
 def test_the_titles_prompt_under_an_article_runs_the_titles_job(bot, slack, llm, channel, sample_text):
     user, dm = person()
     thread = open_assistant(bot, slack, user, dm)
@@ -132,9 +162,9 @@ def test_the_house_style_of_the_channel_in_view_reaches_the_model(bot, slack, ll
     thread2 = open_assistant(bot, slack, user, dm, context_channel=channel)
     event = sr.assistant_thread_context_changed_event(dm, thread2, user, context_channel=other)
     assert sr.send(bot.url, *sr.event_callback(event))[0] == 200
-    # (the context is saved by the web process; Slack sends the user's message later)
-    slack.wait_for(lambda s: [c for c in s.calls("assistant.threads.setSuggestedPrompts")
-                              if c["args"].get("thread_ts") == thread2])
+    # The web process keeps the context in Redis, where every web process finds it.
+    r = redis.Redis.from_url(bot.env["REDIS_URL"], decode_responses=True)
+    slack.wait_for(lambda s: other in (r.get(f"seo:assistant:context:{dm}:{thread2}") or ""))
     write(bot, slack, user, dm, thread2, dispatch(sample_text))
     wait_articles(slack, dm, thread2)
     assert rule not in last_prompt(llm)
