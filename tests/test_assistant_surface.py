@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import yaml
 
 import blockkit
@@ -40,3 +42,19 @@ def test_every_job_step_has_a_short_french_status_and_loading_messages():
 def test_the_help_explains_the_assistant():
     text = str(blockkit.help_blocks(bot_user_id="UBOT")["blocks"])
     assert "assistant" in text and "membre" in text
+
+
+@pytest.mark.asyncio
+async def test_the_thread_context_store_keeps_only_a_channel_in_view():
+    from handlers.assistant.context_store import RedisThreadContextStore
+    from jobs.kv import MemoryKV
+
+    store = RedisThreadContextStore(MemoryKV(), ttl=60)
+    assert await store.find(channel_id="D1", thread_ts="1.1") is None
+    await store.save(channel_id="D1", thread_ts="1.1", context={})  # opened from the app itself
+    assert await store.find(channel_id="D1", thread_ts="1.1") is None
+    await store.save(channel_id="D1", thread_ts="1.1", context={"channel_id": "C9", "team_id": "T1",
+                                                               "enterprise_id": None, "extra": "x"})
+    found = await store.find(channel_id="D1", thread_ts="1.1")
+    assert found.channel_id == "C9" and found.team_id == "T1" and "extra" not in found
+    assert await store.find(channel_id="D1", thread_ts="2.2") is None

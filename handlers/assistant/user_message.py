@@ -78,6 +78,8 @@ def listener(svc: Services):
             await set_status(status, loading_messages=loading)
         except SlackApiError as exc:  # never worth failing the request
             log.info("assistant.threads.setStatus refused: %s", slack_error(exc))
+        except Exception as exc:  # noqa: BLE001 - a network blip neither
+            log.info("assistant.threads.setStatus failed: %s", type(exc).__name__)
         started = await start_rewrite(client, svc, delivery_key=f"msg:{channel}:{ts}", channel=channel, user=user,
                                       source=text, thread_ts=thread_ts, team=_team(event, context),
                                       settings_channel=settings_channel, assistant=True)
@@ -94,8 +96,13 @@ async def _in_article_thread(event, client, context, svc: Services, article_id: 
         await _say(client, channel, thread_ts, blocks.help_blocks(bot_user_id=context.get("bot_user_id")))
         return
     if prompt == "rewrite" or len(typed) > MAX_WISH_CHARS or event.get("files"):
-        await _say(client, channel, thread_ts, blocks.assistant.new_thread_hint())
-        return
+        try:
+            rec = await svc.state.article(article_id)
+        except queue_errors():
+            rec = None
+        if rec is not None and rec.assistant:  # a second dispatch: one article per assistant thread
+            await _say(client, channel, thread_ts, blocks.assistant.new_thread_hint())
+            return
     if prompt in ("titles", "social"):  # the buttons' jobs, on the latest version
         if not svc.settings.allowed(user, channel):
             await _say(client, channel, thread_ts, NOT_ALLOWED)

@@ -143,6 +143,11 @@ def test_the_titles_prompt_under_an_article_runs_the_titles_job(bot, slack, llm,
     slack.wait_for(lambda s: [m for m in s.messages(dm, thread) if "Titres proposés" in (m.get("text") or "")],
                    timeout=60)
     assert llm.calls == 2
+    # A second dispatch in the same thread: one article per assistant thread, said so, nothing run.
+    write(bot, slack, user, dm, thread, dispatch(sample_text))
+    slack.wait_for(lambda s: [m for m in bot_replies(s, dm, thread) if "nouvelle conversation" in m["text"]])
+    settle(slack, llm, redis_url=bot.env["REDIS_URL"])
+    assert llm.calls == 2 and len(article_messages(slack, dm, thread)) == 1
 
 
 def test_the_house_style_of_the_channel_in_view_reaches_the_model(bot, slack, llm, channel, sample_text):
