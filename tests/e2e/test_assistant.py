@@ -8,6 +8,8 @@ import json
 import redis
 
 from tests.fakes import slack_requests as sr
+from tests.fakes.fake_writer import write as fake_write
+from tests.fakes.openai_server import Reply
 
 from tests.harness import settle
 
@@ -132,6 +134,26 @@ def test_thanks_in_a_thread_that_is_not_an_article_get_no_answer(bot, slack, llm
     write(bot, slack, user, dm, root["ts"], "Merci !")
     settle(slack, llm, redis_url=bot.env["REDIS_URL"])
     assert bot_replies(slack, dm, root["ts"]) == [] and llm.calls == 0
+
+
+def test_a_draft_repaired_in_an_assistant_thread_ends_its_plan_and_is_replaced_in_place(bot, slack, llm, channel,
+                                                                                       sample_text):
+    def too_short(request_json):
+        art = fake_write(request_json)
+        art["sections"] = art["sections"][:1]
+        art["sections"][0]["body"] = " ".join(art["sections"][0]["body"].split()[:60])
+        return art
+    llm.script(Reply(too_short))  # the repair call then gets the default, good article
+    user, dm = person()
+    thread = open_assistant(bot, slack, user, dm)
+    write(bot, slack, user, dm, thread, dispatch(sample_text))
+    article = wait_articles(slack, dm, thread)[0]
+    stream = slack.streams(dm, thread)[0]
+    assert article["ts"] == stream["ts"] and "Brouillon en cours de vérification" not in context_of(article)
+    assert {t["status"] for t in stream["tasks"].values()} == {"complete"}
+    assert any(st == "corrige l’article…" for st in
+               [x["status"] for x in slack.statuses if x["thread_ts"] == thread])
+    assert llm.calls == 2
 
 
 def test_the_titles_prompt_under_an_article_runs_the_titles_job(bot, slack, llm, channel, sample_text):
