@@ -11,7 +11,8 @@ from tests.fakes import slack_requests as sr
 from tests.fakes.fake_writer import write as fake_write
 from tests.fakes.openai_server import Reply
 
-from tests.harness import settle
+from tests.harness import BotProcess, settle
+from tests.redis_server import free_port
 
 from .conftest import article_messages, button_labels, context_of, title_of
 from .test_settings_and_home import open_settings
@@ -195,6 +196,25 @@ def test_the_house_style_of_the_channel_in_view_reaches_the_model(bot, slack, ll
     write(bot, slack, user, dm, thread2, dispatch(sample_text))
     wait_articles(slack, dm, thread2)
     assert rule not in last_prompt(llm)
+
+
+def test_a_second_web_process_finds_the_context_the_first_one_saved(bot, slack, llm, channel, sample_text):
+    rule = "Dire « l’Alliance atlantique » plutôt que « l’organisation »."
+    set_house_style(bot, slack, channel, rule)
+    user, dm = person()
+    slack.add_member(channel, user)
+    thread = open_assistant(bot, slack, user, dm, context_channel=channel)  # seen by the first web process
+    other_web = BotProcess("web", dict(bot.env, PORT=str(free_port()))).start()
+    try:
+        llm.reset()
+        msg = slack.add_message(dm, dispatch(sample_text), user=user, thread_ts=thread)
+        event = sr.message_event(msg["text"], channel=dm, user=user, ts=msg["ts"], thread_ts=thread,
+                                 channel_type="im")
+        assert sr.send(other_web.url, *sr.event_callback(event))[0] == 200
+        wait_articles(slack, dm, thread)
+    finally:
+        other_web.stop()
+    assert rule in last_prompt(llm)
 
 
 def test_a_context_channel_the_user_is_not_in_is_ignored(bot, slack, llm, channel, sample_text):
