@@ -27,6 +27,7 @@ from seo.pipeline import Engine, Result
 
 from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_error
 from .queue import HEARTBEAT_TIMEOUT
+from .quotas import Quotas
 from .settings import BotSettings
 from .short_copy import run_short_copy
 from .spec import JobSpec
@@ -50,8 +51,10 @@ _INSTANT_STEPS = {"cleaning", "finishing"}
 
 class JobRunner:
     def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings,
-                 wordpress: WordPressJob | None = None, streamer: Streamer | None = None):
+                 wordpress: WordPressJob | None = None, streamer: Streamer | None = None,
+                 quotas: Quotas | None = None):
         self.engine = engine
+        self.quotas = quotas  # released as soon as the result is saved (see `release`)
         self.state = state
         self.publisher = publisher
         self.settings = settings
@@ -125,6 +128,19 @@ class JobRunner:
         status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
         await self._failed(spec, status_ts, "Erreur interne pendant la réécriture (l’équipe technique a la trace "
                                             "dans les journaux). Réessayez ; si l’erreur revient, prévenez-la.")
+
+    async def release(self, spec: JobSpec) -> None:
+        """The job's result is saved: free its thread and its in-flight quota before the result
+        shows. A click, a thread reply or a new request made the instant it appears must not be
+        refused as « déjà en cours » or over quota; freeing them after posting and bookkeeping
+        (status line, permalink, usage) left a window of up to seconds under load. The worker's
+        FairShare releases the quota again once the job is over (a no-op then, a retry after a blip)."""
+        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+        if self.quotas is not None:
+            try:
+                await self.quotas.release(spec.id, user=spec.user, channel=spec.channel)
+            except Exception:  # a Redis blip: released again when the job is over
+                log.warning("could not release the quota of job %s", spec.id)
 
     async def _keep(self, job_id: str, token: str) -> None:
         while True:
@@ -217,10 +233,8 @@ class JobRunner:
             data = self._version_data(spec, version, result)
             data = await self.state.save_version(spec.article_id, version, data)
 
-        # The version is saved: free the thread BEFORE its buttons show. A click (or a thread reply)
-        # made the instant the article appears must find the thread free, not « déjà en cours »;
-        # freeing it after posting left a window (ms, seconds under load) where it was refused.
-        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+        # The version is saved: free the thread and the quota BEFORE its buttons show.
+        await self.release(spec)
         version = data["version"]
         wordpress = (self.wordpress.client is not None
                      and (await self.state.channel_settings(spec.settings_channel or spec.channel)).get(
@@ -362,8 +376,8 @@ class JobRunner:
 
     async def _failed(self, spec: JobSpec, status_ts: str | None, message: str) -> None:
         await self.state.job_set(spec.id, "spec", spec.model_dump_json())
-        # Free the thread before the Réessayer button shows: a quick click was answered "busy".
-        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+        # Free the thread and the quota before the Réessayer button shows: a quick click was refused.
+        await self.release(spec)
         msg = blocks.error_message(message, retry_value=spec.id)
         await self.publisher.post_once(spec.id, "error", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
         if status_ts:

@@ -50,8 +50,9 @@ async def run_short_copy(runner, spec, status_ts: str, source: str) -> None:
                              job_id=spec.id)
     else:
         msg = social_message(data["texts"], FIELDS, data["issues"], version=spec.base_version)
-    # The thread is free before the titles show: a « Choisir » clicked at once is never « busy ».
-    await state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+    # The thread and the quota are free before the titles show: a « Choisir » clicked at once is
+    # never « busy » nor over quota.
+    await runner.release(spec)
     await publisher.post_once(spec.id, "short_copy", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
     await state.job_set(spec.id, "done", "ok")
     await publisher.update(spec.channel, status_ts, **blocks.notice_message(DONE[spec.kind]))
