@@ -30,6 +30,7 @@ def slack():
     with FakeSlack(team_id="T1") as fake:
         for team in ("T2", "T3", "T4", "T5"):
             fake.add_team(team)
+        fake.add_team("T6", enterprise_id="E1", is_enterprise_install=True)  # an Enterprise Grid org
         yield fake
 
 
@@ -311,6 +312,19 @@ def test_a_job_whose_installation_vanishes_mid_run_ends_quietly_without_retry(bo
             and c["method"] in ("chat.postMessage", "chat.stopStream")] == []
     assert len(llm.requests) == asked + 1  # not run again (no retry)
     assert "Traceback" not in bot.worker.output()
+
+
+def test_an_org_wide_install_serves_a_workspace_of_its_org(bot, slack, llm, r, installed, sample_text):
+    install(bot, slack, "T6")
+    assert r.exists(f"seo:install:{slack.client_id}:bot:E1:-")  # the org's, whatever its workspace
+    body, headers = sr.slash_command(sample_text, team_id="T6", enterprise_id="E1", is_enterprise_install=True,
+                                     user_id="U60", channel_id="C0ORG", slack=slack)
+    assert sr.send(bot.url, body, headers)[0] == 200
+    article_in(slack, "T6", parent_in(slack, "T6", channel="C0ORG"))
+    settle(slack, llm, redis_url=bot.redis_url)
+    assert list(r.scan_iter("seo:t:E1:*"))  # its data kept under the org
+    posts = [c for c in slack.calls() if c["args"].get("channel") == "C0ORG" and c["method"].startswith("chat.")]
+    assert posts and all(c["team"] == "T6" and c["ok"] for c in posts)  # with the org's own token
 
 
 def test_oauth_mode_refuses_to_start_without_its_requirements(bot, slack, llm):

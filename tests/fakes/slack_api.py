@@ -1184,7 +1184,7 @@ class FakeSlack:
                     record_team = None
                     body = {"ok": True}
                     body.update(self._oauth_v2_access(request, args))
-                    record_team = body.get("team", {}).get("id")
+                    record_team = body.pop("_team")
                 else:
                     handler = self._METHODS.get(method)
                     if handler is None:
@@ -1422,6 +1422,11 @@ class FakeSlack:
         params = urllib.parse.urlencode({"code": code, "state": q.get("state", "")})
         return web.Response(status=302, headers={"Location": f"{redirect_uri}{sep}{params}"})
 
+    @staticmethod
+    def _team_field(team: FakeTeam) -> Optional[dict]:
+        """oauth.v2.access's `team`: null for an org-wide (Enterprise Grid) install."""
+        return None if team.is_enterprise_install else {"id": team.team_id, "name": team.name}
+
     def _client_credentials(self, request: web.Request, args: dict) -> tuple[Optional[str], Optional[str]]:
         auth = request.headers.get("Authorization", "")
         if auth.startswith("Basic "):
@@ -1446,9 +1451,9 @@ class FakeSlack:
                 raise _ApiError("invalid_refresh_token")
             team.refresh_tokens.discard(refresh)  # single use
             issued = self._new_token(team, rotating=True)
-            return {"token_type": "bot", "scope": self._team_scopes.get(team.team_id, ""),
+            return {"_team": team.team_id, "token_type": "bot", "scope": self._team_scopes.get(team.team_id, ""),
                     "bot_user_id": team.bot_user_id, "app_id": self.app_id,
-                    "team": {"id": team.team_id, "name": team.name},
+                    "team": self._team_field(team),
                     "enterprise": ({"id": team.enterprise_id, "name": f"Groupe {team.enterprise_id}"}
                                    if team.enterprise_id else None),
                     "is_enterprise_install": team.is_enterprise_install, **issued}
@@ -1466,8 +1471,8 @@ class FakeSlack:
         self._team_scopes[team.team_id] = grant["scope"]
         issued = self._new_token(team, rotating=self.token_rotation)
         self._tl.team = team.team_id
-        return {"token_type": "bot", "scope": grant["scope"], "bot_user_id": team.bot_user_id,
-                "app_id": self.app_id, "team": {"id": team.team_id, "name": team.name},
+        return {"_team": team.team_id, "token_type": "bot", "scope": grant["scope"],
+                "bot_user_id": team.bot_user_id, "app_id": self.app_id, "team": self._team_field(team),
                 "enterprise": ({"id": team.enterprise_id, "name": f"Groupe {team.enterprise_id}"}
                                if team.enterprise_id else None),
                 "is_enterprise_install": team.is_enterprise_install,
