@@ -68,6 +68,9 @@ class TenantAuthorize(AsyncAuthorize):
         except InstallationGone:
             log.info("no installation for %s", tenant)
             return None
+        except Exception as exc:  # Redis down, token expired and Slack refusing to refresh it
+            log.warning("cannot authorize a request of %s (%s)", tenant, type(exc).__name__)
+            return None
         return AuthorizeResult(enterprise_id=bot.enterprise_id or enterprise_id, team_id=bot.team_id or team_id,
                                bot_token=bot.bot_token, bot_id=bot.bot_id, bot_user_id=bot.bot_user_id,
                                bot_scopes=bot.bot_scopes, user_id=user_id)

@@ -97,7 +97,16 @@ class InstalledTokens:
             self.forget(tenant)
             raise InstallationGone(tenant)
         if self._expiring(bot):
-            bot = await self._rotate(tenant, stale=None)
+            try:
+                bot = await self._rotate(tenant, stale=None)
+            except InstallationGone:
+                raise
+            except Exception as exc:  # Slack or Redis hiccup: the token still works until it expires
+                if not bot.bot_token_expires_at or bot.bot_token_expires_at <= self.clock():
+                    raise
+                log.warning("token rotation for %s failed (%s): the current token is used meanwhile",
+                            tenant, type(exc).__name__)
+                return bot  # not cached: the next call tries again
         self._cache[tenant.key] = _Cached(bot, self.clock())
         return bot
 
@@ -169,7 +178,7 @@ class InstalledTokens:
         fresh = Bot(**bot.to_dict_for_copying())
         fresh.bot_token = resp["access_token"]
         fresh.bot_refresh_token = resp.get("refresh_token") or bot.bot_refresh_token
-        fresh.bot_token_expires_at = int(time.time()) + int(resp.get("expires_in") or 0)
+        fresh.bot_token_expires_at = int(self.clock()) + int(resp.get("expires_in") or 0)
         await self.store.async_save_bot(fresh)
         log.info("bot token of %s rotated (expires in %s s)", tenant, resp.get("expires_in"))
         return fresh

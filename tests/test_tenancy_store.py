@@ -247,3 +247,15 @@ async def test_usage_report_has_one_table_per_workspace(redis_server, redis, mon
     assert "C1" in one and "C1" in two
     row = lambda text: next(line for line in text.splitlines() if line.lstrip().startswith("C1"))  # noqa: E731
     assert row(one).split()[3] == "1" and row(two).split()[3] == "2"  # articles, each its own
+
+
+async def test_a_failed_rotation_keeps_the_still_valid_token_and_retries_next_time(slack, redis):
+    await installed(slack, redis)
+    bot = await store_of(redis).async_find_bot(enterprise_id=None, team_id="T1")
+    bot.bot_token_expires_at = int(time.time()) + 600  # expiring soon, still valid
+    await store_of(redis).async_save_bot(bot)
+    slack.fail("oauth.v2.access", "internal_error", status=500)
+    tokens = tokens_of(slack, redis)
+    assert await tokens.token(Tenant("T1")) == bot.bot_token  # Slack hiccup: the current one meanwhile
+    fresh = await tokens.token(Tenant("T1"))  # not cached: tried again, and now rotated
+    assert fresh != bot.bot_token and len(slack.refreshes("T1")) == 1
