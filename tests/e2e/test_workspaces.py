@@ -393,13 +393,8 @@ def test_a_workspace_admin_sets_its_own_wordpress_site_password_encrypted_never_
                                                        user_id="U2CLICK"))
     assert status == 200
     with slack.as_team("T2"):
-        try:
-            reply = slack.wait_for(lambda s: [m for m in s.messages("C0WP", parent["ts"], include_parent=False)
-                                              if "Brouillon créé dans WordPress" in m.get("text", "")], timeout=120)[0]
-        except AssertionError:
-            print([m.get("text") for m in slack.messages("C0WP", parent["ts"])], slack.ephemerals("C0WP", team="T2"))
-            print(bot.web.output()[-3000:], bot.worker.output()[-5000:])
-            raise
+        reply = slack.wait_for(lambda s: [m for m in s.messages("C0WP", parent["ts"], include_parent=False)
+                                          if "Brouillon créé dans WordPress" in m.get("text", "")], timeout=120)[0]
     assert f"{wordpress.url}/wp-admin/post.php?post=" in json.dumps(reply["blocks"])
     assert admin["password"] not in bot.worker.output() and admin["password"] not in bot.web.output()
 
