@@ -26,14 +26,11 @@ class LinkStep:
     def __init__(self, runner):
         self.runner = runner  # engine, state, publisher, wordpress (its client's settings)
 
-    @property
-    def wordpress(self):
-        client = self.runner.wordpress.client
-        return client.settings if client is not None else None
-
-    @property
-    def site_url(self) -> str | None:
-        return self.wordpress.url if self.wordpress else None
+    async def site(self):
+        """The WordPress of the job's workspace (its own site in OAuth mode, else WORDPRESS_*)."""
+        wp = self.runner.wordpress
+        own = await wp.sites.settings() if getattr(wp, "sites", None) is not None else None
+        return own or (wp.client.settings if wp.client is not None else None)
 
     async def settle(self, spec, source: str, result: Result) -> Result:
         """A version from the engine, with the links that still fit it: the internal links of the
@@ -44,13 +41,14 @@ class LinkStep:
             base = await state.version(spec.article_id, spec.base_version)
             if base:
                 carried = [l for l in Article(**base["article"]).links if l.kind == "internal"]
-        page = (await state.channel_settings(spec.channel)).get("source_page")
+        page = (await state.channel_settings(spec.settings_channel or spec.channel)).get("source_page")
         src = source_link(source, page)
         links = carried + ([src] if src else [])
-        if not links and not self.site_url:
+        site = await self.site()
+        if not links and site is None:
             return result
         linked = self.runner.engine.with_links(result.article, links, fidelity=result.report["fidelity"],
-                                               usage=result.usage, site_url=self.site_url)
+                                               usage=result.usage, site_url=site.url if site else None)
         linked.streamed_draft_shipped = result.streamed_draft_shipped
         linked.streamed_markdown = result.streamed_markdown
         return linked
@@ -66,12 +64,16 @@ class LinkStep:
         internal = [Link(url=l["url"], anchor=l["anchor"], title=l.get("title") or "", post_id=l.get("post_id"))
                     for l in proposal]
         links = [l for l in article.links if l.kind == "source"] + internal
+        site = await self.site()
         return self.runner.engine.with_links(article, links, fidelity=base["report"]["fidelity"],
-                                             site_url=self.site_url)
+                                             site_url=site.url if site else None)
 
     async def propose(self, spec, data: dict, *, wordpress_on: bool) -> None:
         """Post « Liens internes » under a new version, once; nothing when there is nothing to say."""
-        if self.wordpress is None or not wordpress_on or spec.kind == "links":
+        if not wordpress_on or spec.kind == "links":
+            return
+        site = await self.site()
+        if site is None:
             return
         article = Article(**data["article"])
         if any(l.kind == "internal" for l in article.links):
@@ -79,7 +81,7 @@ class LinkStep:
         state, version = self.runner.state, int(data["version"])
         stored = await state.link_proposal(spec.id, spec.article_id)
         if stored is None:
-            candidates = await related_posts(self.wordpress, query_terms(article))
+            candidates = await related_posts(site, query_terms(article))
             stored = [l.model_dump() for l in choose_links(article, candidates)]
             await state.save_link_proposal(spec.id, spec.article_id, version, stored)
         if not stored:

@@ -34,7 +34,7 @@ async def editor_name(client, user: str | None) -> str | None:
 
 async def page_meta(runner, spec, record, created_at: float) -> dict:
     state, settings = runner.state, runner.settings
-    channel = await state.channel_settings(spec.channel)
+    channel = await state.channel_settings(spec.settings_channel or spec.channel)
     author = (channel.get("byline") or "").strip() or await editor_name(runner.publisher.client, record.requested_by)
     wp = await state.wordpress_post(spec.article_id) or {}
     return PageMeta(

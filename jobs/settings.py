@@ -43,6 +43,17 @@ class BotSettings:
     seo_timezone: str = "Europe/Paris"  # SEO_TIMEZONE: offset of the NewsArticle dates
     publisher_name: str = ""  # SEO_PUBLISHER_NAME: the NewsArticle publisher
     publisher_logo_url: str = ""  # SEO_PUBLISHER_LOGO_URL
+    # OAuth mode (several workspaces): on when both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set.
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    encryption_key: str = field(default="", repr=False)  # SEO_ENCRYPTION_KEY (Fernet), tokens at rest
+    oauth_redirect_uri: str = ""  # SLACK_REDIRECT_URI
+    oauth_scopes: tuple[str, ...] = ()  # SLACK_SCOPES; empty: manifest.yml's
+    token_refresh_minutes: int = 120  # rotate a bot token this long before it expires
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -72,6 +83,12 @@ class BotSettings:
             stream=os.environ.get("SEO_STREAM", "on").strip().lower() not in ("off", "0", "false", "no", "non"),
             stream_appends_per_min=_int("SEO_STREAM_APPENDS_PER_MIN", 100),
             stream_starts_per_min=_int("SEO_STREAM_STARTS_PER_MIN", 20),
+            client_id=os.environ.get("SLACK_CLIENT_ID", "").strip(),
+            client_secret=os.environ.get("SLACK_CLIENT_SECRET", "").strip(),
+            encryption_key=os.environ.get("SEO_ENCRYPTION_KEY", "").strip(),
+            oauth_redirect_uri=os.environ.get("SLACK_REDIRECT_URI", "").strip(),
+            oauth_scopes=tuple(sorted(_list("SLACK_SCOPES"))),
+            token_refresh_minutes=_int("SEO_TOKEN_REFRESH_MINUTES", 120),
             seo_timezone=os.environ.get("SEO_TIMEZONE", "").strip() or "Europe/Paris",
             publisher_name=os.environ.get("SEO_PUBLISHER_NAME", "").strip(),
             publisher_logo_url=os.environ.get("SEO_PUBLISHER_LOGO_URL", "").strip(),

@@ -33,3 +33,12 @@ class JobSpec(BaseModel):
     # Slack's streaming methods need them in channels (recipient_user_id / recipient_team_id).
     recipient_user_id: str | None = None
     recipient_team_id: str | None = None
+    # An assistant thread (split view): the channel whose settings apply, if not `channel`
+    # (the one the requester was viewing), and whether to set the thread's status and title.
+    settings_channel: str | None = None
+    assistant: bool = False
+    # The installation the job acts for (OAuth mode; None in single-workspace mode). Its bot token
+    # is looked up by the worker, never written here.
+    team_id: str | None = None
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False

@@ -9,6 +9,7 @@ from ..replies import UNAVAILABLE, queue_errors
 from ..services import Services
 from seo.news import web_url
 
+from ..workspace import save_site, site_errors, submitted_site
 from .common import field, metadata, text_value
 
 
@@ -44,6 +45,10 @@ def register(app, svc: Services) -> None:
         wordpress_field = field(view, blocks.WORDPRESS_BLOCK, blocks.WORDPRESS_ACTION)
         wordpress = any(o.get("value") == blocks.WORDPRESS_OPTION
                         for o in wordpress_field.get("selected_options") or []) if wordpress_field else None
+        site = submitted_site(view) if svc.tenancy is not None else None
+        if site is not None and (errors := await site_errors(svc, site)):
+            await ack(response_action="errors", errors=errors)
+            return
         await ack()
         user = body["user"]["id"]
         meta = metadata(view, svc.settings)
@@ -59,9 +64,12 @@ def register(app, svc: Services) -> None:
                           "watch": watch, "wordpress": wordpress, "source_page": source_page or None,
                           "byline": byline or None, "disclosure": disclosure}),
                 svc.settings.queue_patience)
+            site_note = await save_site(svc, client, user, site) if site is not None else ""
         except queue_errors():
             await client.chat_postEphemeral(channel=channel, user=user, text=UNAVAILABLE)
             return
+        wordpress_shown = svc.settings.wordpress or bool(site_note) or (
+            svc.tenancy is not None and await svc.tenancy.sites.describe() is not None)
         await client.chat_postEphemeral(
             channel=channel, user=user,
             text=(f"Réglages enregistrés pour <#{channel}> : {min_words} mots minimum"
@@ -71,4 +79,5 @@ def register(app, svc: Services) -> None:
                   f"{', page source ' + source_page if source_page else ''}"
                   f"{', signature « ' + byline + ' »' if byline else ''}"
                   f", mention IA {'affichée' if disclosure else 'non affichée'}"
-                  f"{(', bouton WordPress ' + ('affiché' if wordpress else 'masqué')) if svc.settings.wordpress else ''}."))
+                  f"{(', bouton WordPress ' + ('affiché' if wordpress else 'masqué')) if wordpress_shown else ''}."
+                  f"{site_note}"))
