@@ -161,9 +161,10 @@ def choose_links(article: Article, candidates: list[Related], *, max_links: int 
     seen: set[str] = set(exclude or ())
     ranked = []
     for post in candidates:
-        if post.url in seen:
+        same_title = " ".join(content_stems(post.title))
+        if post.url in seen or same_title in seen:  # a republished or duplicated post: one link
             continue
-        seen.add(post.url)
+        seen.update((post.url, same_title))
         title = set(content_stems(post.title))
         if not title & topic:
             continue
