@@ -772,6 +772,16 @@ def _fresh_article(ctx: _Ctx, desired: int) -> dict:
     }
 
 
+_PLACEHOLDER_TEXTS = {"", "...", "…", "n/a", "na", "todo", "tbd", "xxx", "lorem ipsum", "[titre]", "titre", "texte",
+                      "-", "—", "none", "null", "à compléter", "a completer"}
+
+
+def _blank(text: str, min_words: int) -> bool:
+    """Empty, a placeholder, or under `min_words` words: what a good model never leaves."""
+    t = " ".join(str(text or "").split())
+    return _fold(t).strip(" .") in _PLACEHOLDER_TEXTS or "lorem ipsum" in _fold(t) or count_words(t) < min_words
+
+
 def _starts_with_kw(text: str, kw: str) -> bool:
     return _norm_apos(text).casefold().startswith(_norm_apos(kw).casefold())
 
@@ -795,8 +805,10 @@ def _fix_article(art: dict, ctx: _Ctx) -> dict:
     art = {k: art.get(k) for k in ("focus_keyword", "title", "meta_title", "meta_description",
                                    "secondary_keywords", "keyword_suggestions", "lead", "sections")}
     art["focus_keyword"] = ctx.keyword
-    art["title"] = _retarget(str(art.get("title") or ""), old_kw, ctx)
-    mt = _retarget(str(art.get("meta_title") or ""), old_kw, ctx)
+    title = "" if _blank(str(art.get("title") or ""), 3) else str(art.get("title"))
+    art["title"] = _retarget(title, old_kw, ctx)
+    mt = "" if _blank(str(art.get("meta_title") or ""), 2) else str(art.get("meta_title"))
+    mt = _retarget(mt, old_kw, ctx)
     art["meta_title"] = mt if len(mt) <= 60 else _meta_title(ctx)
     md = str(art.get("meta_description") or "")
     if not (120 <= len(md) <= 156 and _contains(md, ctx.keyword)):
@@ -809,8 +821,19 @@ def _fix_article(art: dict, ctx: _Ctx) -> dict:
             sections.append({"heading": str(s.get("heading") or ""), "body": str(s.get("body") or "")})
     i = len(sections)
     while len(sections) < 4:
-        sections.append({"heading": _HEADINGS[i % len(_HEADINGS)], "body": generic_sentence(i * 3)})
+        sections.append({"heading": _HEADINGS[i % len(_HEADINGS)], "body": ""})
         i += 1
+    # As a good model does: a blank, placeholder or repeated heading gets a real one; a body of a
+    # few words, a placeholder or a copy of another (or of the lead) gets real sentences.
+    seen_h, seen_b = set(), {_fold(str(art.get("lead") or ""))}
+    for j, sec in enumerate(sections):
+        h = _fold(sec["heading"]).strip(" .:")
+        if _blank(sec["heading"], 1) or h in seen_h:
+            sec["heading"] = next(x for x in _HEADINGS[j:] + _HEADINGS if _fold(x) not in seen_h)
+        seen_h.add(_fold(sec["heading"]).strip(" .:"))
+        if _blank(sec["body"], 15) or _fold(sec["body"]) in seen_b:
+            sec["body"] = " ".join(generic_sentence(100 + j * 3 + k) for k in range(3))
+        seen_b.add(_fold(sec["body"]))
     n = len(sections)
     with_kw = [j for j, s in enumerate(sections) if _contains(s["heading"], ctx.keyword)]
     if len(with_kw) < n // 2:
@@ -834,6 +857,8 @@ def _fix_article(art: dict, ctx: _Ctx) -> dict:
         sec["body"] = (sec["body"].rstrip() + " " + _kw_sentence(ctx, 0)).strip()
 
     lead = str(art.get("lead") or "")
+    if _blank(lead, 10) or _fold(lead) == _fold(art["title"]):
+        lead = ""
     if not _contains(lead, ctx.keyword):
         sents = split_sentences(lead)
         sents = sents[:2] + [_lead_kw_sentence(ctx)]
@@ -940,7 +965,8 @@ def _write(request_json: dict) -> dict:
     if current is not None:
         current = _obey_repair_list(request_json, current)
     keyword = p["keyword"]
-    if not keyword and current and isinstance(current.get("focus_keyword"), str) and current["focus_keyword"].strip():
+    if not keyword and current and isinstance(current.get("focus_keyword"), str) \
+            and not _blank(current["focus_keyword"], 1):
         keyword = current["focus_keyword"].strip()
     if not keyword:
         keyword = choose_keyword(sentences)

@@ -2,6 +2,7 @@
 disappears under a running job."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -71,9 +72,12 @@ def _long_article(request_json):
     145 000-word article whose checks starved the worker on a busy machine)."""
     art = write(request_json)
     extra = []
-    for more in _MORE:
+    for n, more in enumerate(_MORE, 1):
         for s in art["sections"]:
-            extra.append({"heading": f"{s['heading']} : {more}", "body": s["body"]})
+            # Its sentences in another order: no section is a copy of another.
+            sentences = re.split(r"(?<=[.!?]) ", s["body"])
+            k = n % len(sentences)
+            extra.append({"heading": f"{s['heading']} : {more}", "body": " ".join(sentences[k:] + sentences[:k])})
     art["sections"] = art["sections"] + extra
     return art
 
