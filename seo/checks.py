@@ -6,6 +6,8 @@ in the exact words the repair prompt sends back.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
@@ -93,6 +95,7 @@ ARTICLE_LABELS = ("titre", "titre SEO", "méta-description", "meta description",
                   "mot-clé", "mot-clé principal", "slug", "corps", "corps de l’article", "paragraphe", "section")
 
 
+@functools.lru_cache(maxsize=None)
 def article_instructions(*task: str) -> Instructions:
     """The wording an article is written from: system prompt, the task, the schema's descriptions."""
     return Instructions(SYSTEM_PROMPT, *task, *descriptions(Draft), labels=ARTICLE_LABELS)
@@ -137,7 +140,7 @@ def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None
     a.title = guard.fix_quotes(_clean_field(a.title, guard))
     # The SEO title can be derived: an empty, placeholder or fragmentary one falls back to the title.
     a.meta_title = _clean_field(a.meta_title, guard)
-    if judge(a.meta_title, ARTICLE_RULES["title"]):
+    if judge(a.meta_title, ARTICLE_RULES["title"], article_instructions()):
         a.meta_title = a.title
     a.meta_description = guard.fix_quotes(_clean_field(a.meta_description, guard))
     a.lead = guard.fix_quotes(_clean_body(a.lead, guard))

@@ -926,6 +926,24 @@ _OFFENDING = re.compile(
     r"(?:\. (?:Citez|Supprimez)|$)", re.M)
 
 
+_NAMED_FIELD = re.compile(r"^- .*?(?:de la section (\d+) )?\((focus_keyword|title|meta_description|lead|heading|body)\)",
+                          re.M)
+
+
+def _rewrite_named_fields(task: str, current: dict) -> dict:
+    """A field the repair list names as missing (« Le titre (title) est vide ») is written again."""
+    current = copy.deepcopy(current)
+    for m in _NAMED_FIELD.finditer(task):
+        section, name = m.group(1), m.group(2)
+        if name in ("heading", "body"):
+            sections = current.get("sections") or []
+            if section and 0 < int(section) <= len(sections) and isinstance(sections[int(section) - 1], dict):
+                sections[int(section) - 1][name] = ""
+        else:
+            current[name] = ""
+    return current
+
+
 def _obey_repair_list(request_json: dict, current: dict) -> dict | None:
     """As a good model would: drop what the repair list names, rewrite a non-French article."""
     users = [m for m in request_json.get("messages") or [] if m.get("role") == "user"]
@@ -933,6 +951,7 @@ def _obey_repair_list(request_json: dict, current: dict) -> dict | None:
     task = user.split("</depeche>")[-1].split("## Article actuel")[0]
     if "pas en français" in task:
         return None
+    current = _rewrite_named_fields(task, current)
     bad = [_fold(_norm_apos(m.group(1).strip(" «»\u00a0"))) for m in _OFFENDING.finditer(task)]
     if not bad:
         return current
@@ -1021,12 +1040,24 @@ def _short_copy_context(request_json: dict) -> tuple[str, list[str]]:
     return keyword, sentences
 
 
+_ENDS_NOTHING = _DANGLING | {"un", "une", "au", "aux", "pour", "par", "avec", "vers", "chez", "sans", "sous", "entre",
+                             "mais", "car", "donc", "ou", "ni", "dont", "son", "sa", "ses", "leur", "leurs", "ce",
+                             "cette", "ces", "cet", "qu’", "l'", "d'", "qu'"}
+
+
 def _words_upto(sentence: str, limit: int) -> str:
-    out = ""
+    """The sentence's first words within `limit` characters, never ending on « de », « le »…"""
+    kept: list[str] = []
     for w in sentence.rstrip(" .").split(" "):
-        if len(out) + len(w) + 1 > limit:
+        if len(" ".join(kept + [w])) > limit:
             break
-        out = f"{out} {w}".strip()
+        kept.append(w)
+    while len(kept) > 1 and (_fold(kept[-1]).strip(",;:") in {_fold(x) for x in _ENDS_NOTHING}
+                             or kept[-1].endswith(("’", "'", ",", ":", ";", "«"))):
+        kept.pop()
+    out = " ".join(kept).rstrip(",;: ")
+    if out.count("«") > out.count("»"):
+        out = out[:out.rindex("«")].rstrip(",;: ")
     return out
 
 
