@@ -252,7 +252,7 @@ class Engine:
                 log.warning("repair call failed; shipping the best draft with its issues shown")
                 break
         if best.gaps:  # never a checked article over an empty field
-            log.warning("fields without a real text after a repair: %s", ", ".join(g.field for g in best.gaps))
+            log.info("fields without a real text after a repair: %s", ", ".join(g.field for g in best.gaps))
             raise IncompleteReply("un article incomplet", best.gaps)
         await progress("finishing", None)
         usage.seconds = time.perf_counter() - started

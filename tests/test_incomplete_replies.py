@@ -325,3 +325,20 @@ async def test_a_repair_keeps_the_first_replys_real_texts(engine, llm, sample_te
     result = await engine.social(sample_text, article)
     assert result.texts["push"].startswith("Otan") and result.usage.llm_calls == 2
     assert fold(result.texts["facebook"]) == fold(good["facebook"])  # kept from the first reply
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [_set("title", ""), _set("lead", "N/A"), _no_sections], ids=["title", "lead", "sections"])
+def test_the_cli_exits_non_zero_in_french_on_an_incomplete_article(llm, fn, tmp_path):
+    from tests.test_engine import run_cli
+
+    llm.reset()
+    bad = spoilt(fake_writer.write, fn)
+    llm.script(bad, bad)
+    out = tmp_path / "article.html"
+    proc = run_cli(["rewrite", "tests/fixtures/depeche_otan.txt", "--json", "--html", str(out)], llm)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.startswith("Erreur : Le modèle a rendu un article incomplet") and proc.stderr.count("\n") == 1
+    assert proc.stdout == "" and not out.exists()
+    assert llm.calls == 2
