@@ -152,6 +152,10 @@ def test_an_article_that_stays_incomplete_is_a_french_failure_with_retry(bot, sl
     _status(slack, channel, parent["ts"], "La réécriture a échoué")
     assert llm.calls == 2 and not article_messages(slack, channel, parent["ts"])
     assert "publiée" not in _thread_text(slack, channel, parent["ts"])
+    # The draft streamed while the model wrote it (SEO_STREAM=on) is gone with the failure.
+    assert slack.streams(channel, parent["ts"])
+    assert not [m for m in slack.messages(channel, parent["ts"], include_parent=False)
+                if (m.get("text") or "").startswith("# ") or "markdown" in _dump(m.get("blocks"))]
 
     _retry(bot, slack, failure)
     article = wait_articles(slack, channel, parent["ts"], timeout=90)[0]
