@@ -81,13 +81,13 @@ def trim_at_word(text: str, limit: int, ellipsis: bool = False) -> str:
 
 
 ARTICLE_RULES = {
-    "focus_keyword": Rule("le mot-clé principal (focus_keyword)", 1, 3,
+    "focus_keyword": Rule("le mot-clé principal (focus_keyword)", 1, 2,
                           "l’expression de 1 à 4 mots qu’un lecteur taperait dans un moteur de recherche"),
     "title": Rule("le titre (title)", 3, 15, "un titre informatif, mot-clé principal au début"),
     "meta_description": Rule("la méta-description (meta_description)", 8, 60,
                              f"entre {META_DESC_MIN} et {META_DESC_MAX} caractères, avec le mot-clé principal"),
     "lead": Rule("le chapô (lead)", 10, 50, "2 ou 3 phrases qui résument l’information et contiennent le mot-clé"),
-    "heading": Rule("l’intertitre (heading)", 1, 3, "un intertitre court et informatif"),
+    "heading": Rule("l’intertitre (heading)", 1, 2, "un intertitre court et informatif"),
     "body": Rule("le texte (body)", 15, 80, "des paragraphes de 2 à 4 phrases tirés de la dépêche"),
 }
 # Labels a field may answer with instead of a text (« Titre SEO », « Chapô »).

@@ -161,13 +161,13 @@ def placeholder(text: str) -> bool:
 def fragment(text: str) -> str | None:
     """Why `text` stops mid-phrase (French), or None."""
     s = (text or "").rstrip()
-    if s.count("«") > s.count("»"):
+    if "«" in s and "»" not in s[s.rindex("«"):]:  # (a quote over paragraphs reopens each: « … « … »)
         return "ouvre une citation sans la fermer"
     if re.search(r"[,:;(\[«–—-]\s*$", s):
         return "s’arrête au milieu d’une phrase"
-    last = re.sub(r"[\s.…]+$", "", s)
-    toks = _tokens(last)
-    if len(toks) >= 2 and toks[-1] in _DANGLING and not re.search(r"[.!?]\s*$", s):
+    cut = re.sub(r"(?:\.\.\.|…)\s*$", "", s)  # an ellipsis does not end the phrase it cuts
+    toks = words(cut)  # « Faites-le » is one word: it ends on « Faites-le », not on « le »
+    if len(toks) >= 2 and toks[-1].casefold() in _DANGLING and not re.search(r"[.!?]\s*$", cut):
         return f"s’arrête au milieu d’une phrase (sur « {toks[-1]} »)"
     return None
 
