@@ -7,7 +7,6 @@ in the exact words the repair prompt sends back.
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 
@@ -95,7 +94,7 @@ ARTICLE_LABELS = ("titre", "titre SEO", "méta-description", "meta description",
                   "mot-clé", "mot-clé principal", "slug", "corps", "corps de l’article", "paragraphe", "section")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def article_instructions(*task: str) -> Instructions:
     """The wording an article is written from: system prompt, the task, the schema's descriptions."""
     return Instructions(SYSTEM_PROMPT, *task, *descriptions(Draft), labels=ARTICLE_LABELS)

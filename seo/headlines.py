@@ -11,7 +11,6 @@ five are still not there, IncompleteReply. An empty SEO title falls back to its 
 from __future__ import annotations
 
 import functools
-
 import json
 from dataclasses import dataclass, field
 
@@ -99,7 +98,7 @@ def title_messages(dispatch: Dispatch, article: Article, *, house_style: str | N
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(parts)}]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def instructions() -> Instructions:
     return Instructions(SYSTEM_PROMPT, _task(""), *descriptions(TitleIdeas), labels=LABELS)
 
@@ -119,7 +118,7 @@ def check_variant(idea: TitleIdea, article: Article, guard: FidelityGuard) -> Ti
     title = guard.fix_quotes(clean_field(idea.title, guard)).rstrip(" .")
     title = trim_at_word(title, TITLE_MAX)
     meta_title = guard.fix_quotes(clean_field(idea.meta_title, guard)).rstrip(" .")
-    if judge(meta_title, TITLE_RULE, instructions()):  # derived: an empty or placeholder SEO title becomes the title
+    if judge(meta_title, TITLE_RULE, instructions()):  # derived: an empty or placeholder one becomes the title
         meta_title = ""
     meta_title = _fit_meta_title(meta_title, title, article.focus_keyword)
     seen: set[tuple[str, str]] = set()
@@ -134,8 +133,8 @@ def check_variant(idea: TitleIdea, article: Article, guard: FidelityGuard) -> Ti
     report = analyze(doc)
     checks = [c for c in report["seo"]["checks"] if c.get("id") in TITLE_CHECKS]
     angle = clean_field(idea.angle)
-    return TitleVariant(angle="" if judge(angle, Rule("l’angle"), instructions()) else angle[:40], title=title, meta_title=meta_title,
-                        checks=checks, issues=issues)
+    angle = "" if judge(angle, Rule("l’angle"), instructions()) else angle[:40]  # none rather than « N/A »
+    return TitleVariant(angle=angle, title=title, meta_title=meta_title, checks=checks, issues=issues)
 
 
 def usable(ideas: TitleIdeas, article: Article, guard: FidelityGuard, kept: list[TitleVariant],

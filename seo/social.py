@@ -11,9 +11,8 @@ IncompleteReply: nothing is shown as ready.
 from __future__ import annotations
 
 import functools
-
-import re
 import json
+import re
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,7 +97,7 @@ def social_messages(dispatch: Dispatch, article: Article, *, house_style: str | 
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(parts)}]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def instructions() -> Instructions:
     return Instructions(SYSTEM_PROMPT, TASK, *descriptions(SocialDraft), labels=LABELS)
 

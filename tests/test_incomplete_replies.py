@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from seo.article import Article, Draft, Section
+from seo.article import Article, Draft
 from seo.config import EngineSettings
 from seo.pipeline import Engine
 from seo.social import FIELDS, SocialDraft
