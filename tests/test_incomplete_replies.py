@@ -90,7 +90,8 @@ ARTICLE_CASES = {
     "title": {"empty": _set("title", ""), "blank": _set("title", "   "), "one word": _set("title", "Otan"),
               "two words": _set("title", "Sommet Otan"), "placeholder": _set("title", "[titre]"),
               "fragment": _set("title", "Le secrétaire général de l’Otan salue les progrès de"),
-              "instruction": _set("title", description(Draft, "title")), "lorem": _set("title", LOREM)},
+              "instruction": _set("title", description(Draft, "title")), "lorem": _set("title", LOREM),
+              "duplicate": _copy_field("title", "lead")},
     "meta_description": {"empty": _set("meta_description", ""), "blank": _set("meta_description", "\n"),
                          "one word": _set("meta_description", "Otan"),
                          "ten characters": _set("meta_description", "Sommet Ota"),
@@ -100,7 +101,8 @@ ARTICLE_CASES = {
     "lead": {"empty": _set("lead", ""), "blank": _set("lead", "  "), "one word": _set("lead", "Otan."),
              "duplicate": _copy_field("lead", "title"), "placeholder": _set("lead", "..."),
              "instruction": _set("lead", description(Draft, "lead"))},
-    "sections": {"empty": _no_sections},
+    "sections": {"empty": _no_sections, "duplicate": lambda a: a.update(sections=[a["sections"][0]] * 4),
+                 "one word": lambda a: a.update(sections=[{"heading": "Otan", "body": "Otan."}])},
     "heading": {"empty": _section(1, "heading", ""), "blank": _section(1, "heading", " "),
                 "duplicate": _section(1, "heading", lambda a: a["sections"][0]["heading"]),
                 "placeholder": _section(1, "heading", "Section 2")},
@@ -114,7 +116,7 @@ ARTICLE_PARAMS = [pytest.param(field, answer, fn, id=f"{field}-{answer}")
                   for field, answers in ARTICLE_CASES.items() for answer, fn in answers.items()]
 # The words the failure names each field by (French, for the editor).
 ARTICLE_LABELS = {"focus_keyword": "mot-clé principal", "title": "titre", "meta_description": "méta-description",
-                  "lead": "chapô", "sections": "sections", "heading": "intertitre", "body": "texte de la section"}
+                  "lead": "chapô", "sections": "section", "heading": "intertitre", "body": "texte de la section"}
 
 
 @pytest.mark.parametrize("field, answer, fn", ARTICLE_PARAMS)
