@@ -41,9 +41,9 @@ _IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z]+)+$")  # a schema field name (« met
 _LABEL = re.compile(r"^(?:section|partie|intertitre|sous-titre|heading|chapitre|paragraphe|titre|point)"
                     r"(?:\s*(?:n°|no|#)?\s*\d+)?$")
 # A text that stops on one of these words was cut in the middle of a phrase.
-_DANGLING = frozenset("""de du des d la le les l un une et ou au aux à pour par sur avec dans vers chez sans
-sous entre mais car donc ni dont son sa ses leur leurs ce cette ces cet mon ma mes notre nos votre vos
-qu j n s c""".split())
+_DANGLING = frozenset("""de du des la le les un une et ou au aux à pour par sur avec dans vers chez sans
+sous entre mais car donc ni dont son sa ses leur leurs ce cette ces cet mon ma mes notre nos votre vos""".split())
+_ELIDED_END = re.compile(r"(?<![^\W\d_])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]\s*$", re.I)  # « … de l’ »
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -167,6 +167,8 @@ def fragment(text: str) -> str | None:
         return "s’arrête au milieu d’une phrase"
     cut = re.sub(r"(?:\.\.\.|…)\s*$", "", s)  # an ellipsis does not end the phrase it cuts
     toks = words(cut)  # « Faites-le » is one word: it ends on « Faites-le », not on « le »
+    if len(toks) >= 2 and _ELIDED_END.search(cut):
+        return f"s’arrête au milieu d’une phrase (sur « {cut.split()[-1]} »)"
     if len(toks) >= 2 and toks[-1].casefold() in _DANGLING and not re.search(r"[.!?]\s*$", cut):
         return f"s’arrête au milieu d’une phrase (sur « {toks[-1]} »)"
     return None

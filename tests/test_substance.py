@@ -50,7 +50,7 @@ def test_a_ten_character_meta_description_is_caught():
 @pytest.mark.parametrize("text", [
     "Le secrétaire général de l’Otan salue les progrès de", "Otan : Stoltenberg salue les progrès de l’",
     "Otan : les alliés promettent,", "Otan : Stoltenberg assure que « l’Ukraine", "Sommet de l’Otan :",
-    "Les alliés s’engagent pour",
+    "Les alliés s’engagent pour", "Stoltenberg estime qu’", "Les progrès de...",
 ])
 def test_fragments_are_caught(text):
     assert fragment(text) and judge(text, TITLE)
@@ -64,6 +64,8 @@ def test_fragments_are_caught(text):
     ("Stoltenberg : « Nous resterons [...] aussi longtemps qu’il le faudra »", TITLE),
     ("Grève des trams à Lyon : le trafic reprend lundi", TITLE),
     ("Réactions", ARTICLE_RULES["heading"]),
+    ("Le plan B de l’Otan", TITLE), ("Un sommet sous le signe de la vitamine C", TITLE),
+    ("Kiev aux alliés : « Faites-le »", TITLE), ("UE", ARTICLE_RULES["focus_keyword"]), ("G7", ARTICLE_RULES["heading"]),
     ("Contexte", ARTICLE_RULES["heading"]),
     ("Otan", ARTICLE_RULES["focus_keyword"]),
     ("sommet de l’Otan", ARTICLE_RULES["focus_keyword"]),
