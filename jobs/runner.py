@@ -236,7 +236,7 @@ class JobRunner:
         # The version is saved: free the thread and the quota BEFORE its buttons show.
         await self.release(spec)
         version = data["version"]
-        wordpress = (self.wordpress.client is not None
+        wordpress = (await self.wordpress.available()
                      and (await self.state.channel_settings(spec.settings_channel or spec.channel)).get(
                          "wordpress", True) is not False)
         messages = blocks.article_messages(
