@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 import blockkit as blocks
 from seo.article import Article
 from seo.errors import InputError, LLMError
+from seo.llm import REQUEST_ID
 from seo.pipeline import Engine, Result
 
 from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_error
@@ -135,6 +136,8 @@ class JobRunner:
                 log.warning("could not refresh the run claim of %s", job_id)
 
     async def _run(self, spec: JobSpec) -> None:
+        REQUEST_ID.set(spec.id)  # this task's LLM requests carry the job's id
+        picked, asked = time.time(), None  # wall clock: benchmarks/burst.py lines them up with the fakes'
         status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
         if not status_ts:
             msg = blocks.status_message("queued")
@@ -145,6 +148,7 @@ class JobRunner:
         stream: LiveStream | None = None
 
         async def progress(step: str, detail: str | None = None) -> None:
+            nonlocal asked
             if step in _INSTANT_STEPS:
                 return  # replaced within milliseconds: not worth a Slack call
             if step == "repairing" and stream is not None and stream.started:
@@ -153,6 +157,10 @@ class JobRunner:
             await self.publisher.update(spec.channel, status_ts, **msg)
             if spec.channel.startswith("D"):  # an assistant thread in a DM shows it natively
                 await self.publisher.assistant_status(spec.channel, spec.thread_ts, msg["text"])
+            if asked is None:
+                asked = time.time()
+                log.info("job %s timeline in %s: picked up %.3f, LLM asked %.3f",
+                         spec.id, spec.channel, picked, asked)
 
         record = await self.state.article(spec.article_id)
         if record is None:
