@@ -44,7 +44,8 @@ CHUNK_CHARS = 24
 LIFTED = {"chat.startStream": None, "chat.appendStream": None, "chat.stopStream": None}
 GOALS = {"ack_p99": 0.050, "first_thread_p95": 1.0, "all_done": 12.0, "first_words_p95": 1.5}
 STAGES = ("parent posted", "status posted", "job enqueued", "worker picked up", "LLM request sent",
-          "LLM request received (fake)", "first token (fake)", "stream started", "first append")
+          "LLM request received (fake)", "first token (fake)", "stream started", "first append",
+          "LLM answer finished (fake)", "article done")
 
 
 def _request_body(text: str) -> dict:
@@ -107,6 +108,11 @@ def _decompose(stack: Stack, sent, llm_timings: list[dict]) -> dict[str, list[fl
             out["LLM request received (fake)"].append(t["received"] - wall[ch])
             if t.get("first_content"):
                 out["first token (fake)"].append(t["first_content"] - wall[ch])
+            if t.get("finished"):
+                out["LLM answer finished (fake)"].append(t["finished"] - wall[ch])
+    for (ch, _), times in posts.articles.items():
+        if ch in wall:
+            out["article done"].append(times[0] - wall[ch])
     for st in slack.streams():
         ch = st["channel"]
         if ch not in wall:
@@ -229,7 +235,7 @@ async def _run(quick: bool) -> list[dict]:
         {"id": "burst_first_words", "figure": f"{head}: first streamed words p95 ({streamed}/{N} streamed)",
          "value": f"{words95:.2f} s", "target": "≤ 1.5 s",
          "ok": words95 <= GOALS["first_words_p95"] and streamed == N},
-        {"id": "burst_decomposition", "figure": "burst: command → stage, p50 / p95 (decomposition of the first second)",
+        {"id": "burst_decomposition", "figure": "burst: command → stage, p50 / p95 (decomposition of the first second, then the end)",
          "value": "; ".join(f"{k} {_ms(v['p50'])} / {_ms(v['p95'])}" for k, v in decomposition.items()),
          "target": "report", "ok": None, "data": decomposition},
         {"id": "burst_fake_alone", "figure": f"for scale: the fake model alone, {N} streams at once "

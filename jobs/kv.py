@@ -15,6 +15,7 @@ PREFIX = "seo:"
 
 class KV(Protocol):
     async def get(self, key: str) -> str | None: ...
+    async def mget(self, keys: list[str]) -> list[str | None]: ...
     async def set(self, key: str, value: str, ttl: float) -> None: ...
     async def set_nx(self, key: str, value: str, ttl: float) -> bool: ...
     async def delete(self, key: str, *, if_value: str | None = None) -> bool: ...
@@ -82,6 +83,9 @@ class RedisKV:
 
     async def get(self, key):
         return await self.redis.get(PREFIX + key)
+
+    async def mget(self, keys):
+        return await self.redis.mget([PREFIX + k for k in keys]) if keys else []
 
     async def set(self, key, value, ttl):
         await self.redis.set(PREFIX + key, value, px=int(ttl * 1000))
@@ -182,6 +186,9 @@ class MemoryKV:
     async def get(self, key):
         value = self._live(key)
         return value if isinstance(value, str) or value is None else None
+
+    async def mget(self, keys):
+        return [await self.get(k) for k in keys]
 
     async def set(self, key, value, ttl):
         self._sweep()

@@ -32,6 +32,7 @@ from .settings import BotSettings
 from .short_copy import run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
+from .status_line import StatusLine
 from .streaming import LiveStream, Streamer
 from .wordpress import WordPressJob
 
@@ -136,14 +137,28 @@ class JobRunner:
                 log.warning("could not refresh the run claim of %s", job_id)
 
     async def _run(self, spec: JobSpec) -> None:
+        status = StatusLine(self.publisher, spec.channel, spec.thread_ts)
+        try:
+            await self._rewrite(spec, status)
+        finally:
+            await status.settle()
+
+    async def _rewrite(self, spec: JobSpec, status: StatusLine) -> None:
         REQUEST_ID.set(spec.id)  # this task's LLM requests carry the job's id
         picked, asked = time.time(), None  # wall clock: benchmarks/burst.py lines them up with the fakes'
-        status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
+        # What an earlier run may have left, the article and the channel's settings: one round trip
+        # each, at once (they were seven in a row before the LLM call).
+        job, record, channel_settings = await asyncio.gather(
+            self.state.job_fields(spec.id, "status_ts", "version", "stream:article0", "posted:article0",
+                                  "stream_intent"),
+            self.state.article(spec.article_id), self.state.channel_settings(spec.channel))
+        status_ts = spec.status_ts or job["status_ts"]
         if not status_ts:
             msg = blocks.status_message("queued")
             status_ts = await self.publisher.post_once(spec.id, "status", channel=spec.channel,
                                                        thread_ts=spec.thread_ts, **msg)
             await self.state.job_set(spec.id, "status_ts", status_ts)
+        status.ts = status_ts
 
         stream: LiveStream | None = None
 
@@ -153,16 +168,12 @@ class JobRunner:
                 return  # replaced within milliseconds: not worth a Slack call
             if step == "repairing" and stream is not None and stream.started:
                 await stream.label_draft()  # the streamed draft: « Brouillon en cours de vérification… »
-            msg = blocks.status_message(step, detail=detail)
-            await self.publisher.update(spec.channel, status_ts, **msg)
-            if spec.channel.startswith("D"):  # an assistant thread in a DM shows it natively
-                await self.publisher.assistant_status(spec.channel, spec.thread_ts, msg["text"])
+            status.show(blocks.status_message(step, detail=detail))  # in the background: the LLM waits on nothing
             if asked is None:
                 asked = time.time()
                 log.info("job %s timeline in %s: picked up %.3f, LLM asked %.3f",
                          spec.id, spec.channel, picked, asked)
 
-        record = await self.state.article(spec.article_id)
         if record is None:
             await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
                 "Cet article a expiré : collez à nouveau la dépêche pour une nouvelle réécriture."))
@@ -179,15 +190,15 @@ class JobRunner:
                 await self._failed(spec, status_ts, str(exc))
             return
 
-        version_no = await self.state.job_get(spec.id, "version")
+        version_no = job["version"]
         data = await self.state.version(spec.article_id, int(version_no)) if version_no else None
-        streamed_ts = await self.state.job_get(spec.id, "stream:article0")
+        streamed_ts = job["stream:article0"]
         engine_done = 0.0
-        posted_first = await self.state.job_get(spec.id, "posted:article0")
+        posted_first = job["posted:article0"]
         if streamed_ts and not posted_first:
             # An earlier run crashed mid-stream: its draft is labelled, then replaced in place.
             await self._label_orphan(spec, streamed_ts)
-        elif not streamed_ts and not posted_first and await self.state.job_get(spec.id, "stream_intent"):
+        elif not streamed_ts and not posted_first and job["stream_intent"]:
             # It crashed between chat.startStream and recording its ts: find that draft, drop it.
             await self._drop_unrecorded_stream(spec, status_ts)
         if data is None:
@@ -202,14 +213,16 @@ class JobRunner:
                     team=spec.recipient_team_id, on_started=started)
                 on_text = stream.feed if stream is not None else None
             try:
-                result = await self._engine(spec, record, progress, on_text)
+                result = await self._engine(spec, record, progress, on_text, channel_settings)
             except InputError as exc:
                 await self._discard(stream)
+                await status.settle()
                 await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(str(exc)))
                 await self.state.job_set(spec.id, "done", "input")
                 return
             except LLMError as exc:
                 await self._discard(stream)
+                await status.settle()
                 await self._failed(spec, status_ts, str(exc))
                 return
             except BaseException:
@@ -245,6 +258,7 @@ class JobRunner:
                      (time.monotonic() - engine_done) * 1000, "streamed" if streamed_ts else "posted")
         await self.state.job_set(spec.id, "done", "ok")
         report = data["report"]
+        await status.settle()
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
             f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "
             f"SEO {report['seo']['score']}/100, lisibilité {report['readability']['score']}/100."))
@@ -316,9 +330,11 @@ class JobRunner:
             return
         await self.state.job_set(spec.id, "posted:article0", ts)
 
-    async def _engine(self, spec: JobSpec, record: ArticleRecord, progress, on_text=None) -> Result:
+    async def _engine(self, spec: JobSpec, record: ArticleRecord, progress, on_text=None,
+                      channel_settings: dict | None = None) -> Result:
         streaming = {"on_text": on_text} if on_text is not None else {}
-        channel_settings = await self.state.channel_settings(spec.channel)
+        if channel_settings is None:
+            channel_settings = await self.state.channel_settings(spec.channel)
         min_words = spec.min_words or channel_settings.get("min_words") or self.settings.min_words
         credit = spec.credit or channel_settings.get("credit") or None
         house = channel_settings.get("house_style") or None

@@ -37,7 +37,7 @@ Control API (for other processes)::
     POST /_control/streaming  {"first_token_delay": 1, "chunk_delay": 0.02, "chunk_chars": 12,
                                "streaming": "on"} (any subset)
     GET  /_control/state      {"calls", "queued", "latency", "in_flight", "peak_in_flight"}
-    GET  /_control/timings    per request: {"id" (X-Client-Request-Id), "received", "first_content"}
+    GET  /_control/timings    per request: {"id" (X-Client-Request-Id), "received", "first_content", "finished"}
 
 ``RemoteControl(base_url)`` wraps that API with the same methods as FakeOpenAI.
 
@@ -83,6 +83,7 @@ ORG = "org-fake"
 FINGERPRINT = "fp_fake0001"
 DEFAULT_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1", "gpt-5-mini"]
 STREAMING_MODES = ("on", "off", "refuse", "no_json_schema")
+_TIMING = web.RequestKey("timing", dict)  # the request's entry in /_control/timings
 
 
 def estimate_tokens(text: str | None) -> int:
@@ -580,7 +581,7 @@ class FakeOpenAI:
 
     @property
     def timings(self) -> list[dict]:
-        """Per request: {"id": X-Client-Request-Id, "received", "first_content"} (time.time())."""
+        """Per request: {"id": X-Client-Request-Id, "received", "first_content", "finished"} (time.time())."""
         with self._lock:
             return [dict(t) for t in self._st.timings]
 
@@ -756,7 +757,8 @@ class FakeOpenAI:
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         t0 = time.monotonic()
-        timing = {"id": request.headers.get("X-Client-Request-Id"), "received": time.time(), "first_content": None}
+        timing = {"id": request.headers.get("X-Client-Request-Id"), "received": time.time(), "first_content": None,
+                  "finished": None}
         raw = await request.read()
         try:
             body = json.loads(raw)
@@ -768,7 +770,7 @@ class FakeOpenAI:
             self._st.requests.append(body)
             self._st.headers.append(dict(request.headers))
             self._st.timings.append(timing)
-        request["timing"] = timing
+        request[_TIMING] = timing
         auth = request.headers.get("Authorization", "")
         key = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
         if not key:
@@ -985,17 +987,32 @@ class FakeOpenAI:
             await resp.prepare(request)
             if self.first_token_delay > 0:
                 await asyncio.sleep(self.first_token_delay)
-            timing = request.get("timing") or {}
-            if self.stream_chunk_delay > 0:
-                for i, p in enumerate(parts):
-                    if i:
-                        await asyncio.sleep(self.stream_chunk_delay)
-                    await resp.write(p)
-                    if i == 1:
+            timing = request.get(_TIMING) or {}
+            delay = self.stream_chunk_delay
+            if delay > 0:
+                # Chunk i is due at start + i * delay (a schedule, not a sleep after each write: 300
+                # sleeps drifted by their own overhead, the more so with 50 streams); chunks already
+                # due go out in one write.
+                start, i, due = time.monotonic(), 0, []
+                for p in parts:
+                    wait = start + i * delay - time.monotonic()
+                    if wait > 0 and due:
+                        await resp.write(b"".join(due))
+                        due = []
+                        if timing.get("first_content") is None and i > 1:
+                            timing["first_content"] = time.time()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    due.append(p)
+                    i += 1
+                if due:
+                    await resp.write(b"".join(due))
+                    if timing.get("first_content") is None:
                         timing["first_content"] = time.time()
             else:
                 await resp.write(b"".join(parts))
                 timing["first_content"] = time.time()
+            timing["finished"] = time.time()
             if isinstance(fault, StreamCut):
                 if fault.stall > 0:
                     await asyncio.sleep(fault.stall)

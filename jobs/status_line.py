@@ -1,0 +1,48 @@
+"""A job's status line (« En file d’attente… », « Rédaction… »), updated in the background.
+
+The job never waits on Slack for it: under a burst, a chat.update before each LLM call delayed the
+call (and so the first streamed words) by the Slack round trip. Updates that come faster than
+Slack answers are coalesced: the latest one wins, the skipped ones were already out of date.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from .publisher import Publisher
+
+log = logging.getLogger(__name__)
+
+
+class StatusLine:
+    def __init__(self, publisher: Publisher, channel: str, thread_ts: str, ts: str | None = None):
+        self.publisher = publisher
+        self.channel, self.thread_ts, self.ts = channel, thread_ts, ts
+        self._pending: dict | None = None
+        self._task: asyncio.Task | None = None
+
+    def show(self, msg: dict) -> None:
+        """Replace the status line with `msg` soon (returns at once)."""
+        if not self.ts:
+            return
+        self._pending = msg
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._send())
+
+    async def _send(self) -> None:
+        while self._pending is not None:
+            msg, self._pending = self._pending, None
+            try:
+                await self.publisher.update(self.channel, self.ts, **msg)
+                if self.channel.startswith("D"):  # an assistant thread in a DM shows it natively
+                    await self.publisher.assistant_status(self.channel, self.thread_ts, msg["text"])
+            except Exception:  # noqa: BLE001 - a status line is best effort
+                log.warning("status line update failed", exc_info=True)
+
+    async def settle(self) -> None:
+        """Drop the updates not sent yet and wait for the one in flight: what the job shows next
+        (its result, its failure) comes last."""
+        self._pending = None
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
