@@ -45,7 +45,7 @@ LIFTED = {"chat.startStream": None, "chat.appendStream": None, "chat.stopStream"
 GOALS = {"ack_p99": 0.050, "first_thread_p95": 1.0, "all_done": 12.0, "first_words_p95": 1.5}
 STAGES = ("parent posted", "status posted", "job enqueued", "worker picked up", "LLM request sent",
           "LLM request received (fake)", "first token (fake)", "stream started", "first append",
-          "LLM answer finished (fake)", "article done")
+          "LLM answer finished (fake)", "engine done (LLM read, checks run)", "article done")
 
 
 def _request_body(text: str) -> dict:
@@ -113,6 +113,11 @@ def _decompose(stack: Stack, sent, llm_timings: list[dict]) -> dict[str, list[fl
     for (ch, _), times in posts.articles.items():
         if ch in wall:
             out["article done"].append(times[0] - wall[ch])
+    out_ms = dict(re.findall(r"job (\w+): article out (\d+) ms after the engine", log))
+    for job, ch in job_channel.items():
+        arts = [times[0] for (c, _), times in posts.articles.items() if c == ch]
+        if job in out_ms and arts:  # the article's time at the fake, less what the worker took after the engine
+            out["engine done (LLM read, checks run)"].append(arts[0] - int(out_ms[job]) / 1000 - wall[ch])
     for st in slack.streams():
         ch = st["channel"]
         if ch not in wall:
