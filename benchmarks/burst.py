@@ -118,14 +118,17 @@ def _decompose(stack: Stack, sent, llm_timings: list[dict]) -> dict[str, list[fl
         arts = [times[0] for (c, _), times in posts.articles.items() if c == ch]
         if job in out_ms and arts:  # the article's time at the fake, less what the worker took after the engine
             out["engine done (LLM read, checks run)"].append(arts[0] - int(out_ms[job]) / 1000 - wall[ch])
+    first_append: dict[str, float] = {}
+    for c in slack.calls("chat.appendStream"):
+        if c["ok"]:
+            first_append.setdefault(c["args"].get("ts"), c["ts"])
     for st in slack.streams():
         ch = st["channel"]
         if ch not in wall:
             continue
         out["stream started"].append(st["started_at"] - wall[ch])
-        appends = [c["ts"] for c in slack.calls("chat.appendStream") if c["ok"] and c["args"].get("ts") == st["ts"]]
-        if appends:
-            out["first append"].append(min(appends) - wall[ch])
+        if st["ts"] in first_append:
+            out["first append"].append(first_append[st["ts"]] - wall[ch])
     return out
 
 

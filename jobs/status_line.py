@@ -18,24 +18,25 @@ class StatusLine:
     def __init__(self, publisher: Publisher, channel: str, thread_ts: str, ts: str | None = None):
         self.publisher = publisher
         self.channel, self.thread_ts, self.ts = channel, thread_ts, ts
-        self._pending: dict | None = None
+        self._pending: tuple[dict, tuple | None] | None = None
         self._task: asyncio.Task | None = None
 
-    def show(self, msg: dict) -> None:
-        """Replace the status line with `msg` soon (returns at once)."""
+    def show(self, msg: dict, assistant: tuple | None = None) -> None:
+        """Replace the status line with `msg` soon (returns at once); `assistant`: the arguments of
+        the assistant thread's native status (Publisher.assistant_status), if it has one."""
         if not self.ts:
             return
-        self._pending = msg
+        self._pending = (msg, assistant)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._send())
 
     async def _send(self) -> None:
         while self._pending is not None:
-            msg, self._pending = self._pending, None
+            (msg, assistant), self._pending = self._pending, None
             try:
                 await self.publisher.update(self.channel, self.ts, **msg)
-                if self.channel.startswith("D"):  # an assistant thread in a DM shows it natively
-                    await self.publisher.assistant_status(self.channel, self.thread_ts, msg["text"])
+                if assistant is not None:
+                    await self.publisher.assistant_status(self.channel, self.thread_ts, *assistant)
             except Exception:  # noqa: BLE001 - a status line is best effort
                 log.warning("status line update failed", exc_info=True)
 
