@@ -159,13 +159,14 @@ async def _burst(stack: Stack, text: str, run: int) -> dict:
     }
 
 
-async def fake_model_alone(n: int = N, runs: int = 3) -> dict:
-    """The fake model by itself, n streamed requests at once: request -> first content chunk."""
+async def fake_model_alone(n: int = N, runs: int = 3, cwd=None) -> dict:
+    """The fake model by itself, n streamed requests at once: request -> first content chunk.
+    `cwd`: another checkout whose fake to measure (before/after a change of the fake)."""
     import aiohttp
 
     text = sample_dispatch()
     body = json.dumps(_request_body(text))
-    llm = FakeLLMProcess(0.0).start()
+    llm = FakeLLMProcess(0.0, cwd=cwd).start()
     p95s, p50s = [], []
     try:
         llm.ctl.streaming(first_token_delay=FIRST_TOKEN, chunk_delay=chunk_delay(text), chunk_chars=CHUNK_CHARS)
@@ -182,10 +183,7 @@ async def fake_model_alone(n: int = N, runs: int = 3) -> dict:
                 return first
 
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-            for _ in range(runs):
-                llm.ctl.reset()
-                llm.ctl.streaming(first_token_delay=FIRST_TOKEN, chunk_delay=chunk_delay(text),
-                                  chunk_chars=CHUNK_CHARS)
+            for _ in range(runs):  # no reset between bursts: the fake keeps its last 64 prompts, as in the bench
                 ttft = list(await asyncio.gather(*(one(session) for _ in range(n))))
                 p50s.append(pct(ttft, 50))
                 p95s.append(pct(ttft, 95))

@@ -82,7 +82,8 @@ class JobRunner:
                 del self._local[spec.id]
 
     async def _claimed(self, spec: JobSpec) -> None:
-        if await self.state.job_get(spec.id, "done"):
+        job = await self.state.job_fields(spec.id, "done", "version")  # one round trip for both
+        if job["done"]:
             log.info("job %s already done: nothing to do", spec.id)
             return
         token = secrets.token_hex(8)
@@ -91,14 +92,15 @@ class JobRunner:
             # until it is done, or dead and its claim expired. (Raising instead made saq log a
             # traceback and retry with a growing delay.)
             await asyncio.sleep(RUN_TTL / 3)
-            if await self.state.job_get(spec.id, "done"):
+            job = await self.state.job_fields(spec.id, "done", "version")
+            if job["done"]:
                 log.info("job %s done by another run", spec.id)
                 return
         keeper = asyncio.create_task(self._keep(spec.id, token))
         wordpress = spec.kind == "wordpress"  # locks its article's draft, not the thread
         if wordpress:
             await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
-        elif not await self.state.job_get(spec.id, "version"):
+        elif not job["version"]:
             # A re-run whose result is saved (and maybe shown) must not take the thread again:
             # a click on that article would be refused as busy.
             await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
