@@ -1,13 +1,15 @@
 """A job's status line (« En file d’attente… », « Rédaction… »), updated in the background.
 
 The job never waits on Slack for it: under a burst, a chat.update before each LLM call delayed the
-call (and so the first streamed words) by the Slack round trip. Updates that come faster than
-Slack answers are coalesced: the latest one wins, the skipped ones were already out of date.
+call (and so the first streamed words) by the Slack round trip. Updates go out in order, one at a
+time; one identical to the update before it is dropped. None is skipped otherwise: a short step
+(a repair answered at once) is still shown, as it was when the job waited for each update.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 
 from .publisher import Publisher
 
@@ -18,7 +20,8 @@ class StatusLine:
     def __init__(self, publisher: Publisher, channel: str, thread_ts: str, ts: str | None = None):
         self.publisher = publisher
         self.channel, self.thread_ts, self.ts = channel, thread_ts, ts
-        self._pending: tuple[dict, tuple | None] | None = None
+        self._queue: deque[tuple[dict, tuple | None]] = deque()
+        self._last: tuple[dict, tuple | None] | None = None
         self._task: asyncio.Task | None = None
 
     def show(self, msg: dict, assistant: tuple | None = None) -> None:
@@ -26,13 +29,16 @@ class StatusLine:
         the assistant thread's native status (Publisher.assistant_status), if it has one."""
         if not self.ts:
             return
-        self._pending = (msg, assistant)
+        update = (msg, assistant)
+        if update == (self._queue[-1] if self._queue else self._last):
+            return
+        self._queue.append(update)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._send())
 
     async def _send(self) -> None:
-        while self._pending is not None:
-            (msg, assistant), self._pending = self._pending, None
+        while self._queue:
+            msg, assistant = self._last = self._queue.popleft()
             try:
                 await self.publisher.update(self.channel, self.ts, **msg)
                 if assistant is not None:
@@ -41,9 +47,8 @@ class StatusLine:
                 log.warning("status line update failed", exc_info=True)
 
     async def settle(self) -> None:
-        """Drop the updates not sent yet and wait for the one in flight: what the job shows next
-        (its result, its failure) comes last."""
-        self._pending = None
+        """Wait until the updates asked for are out: what the job shows next (its result, its
+        failure) comes after them."""
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None

@@ -15,8 +15,8 @@ stops the feed, the job goes on). Without `on_text` nothing streams: today's req
 from __future__ import annotations
 
 import asyncio
-
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -103,12 +103,15 @@ def guard_for(dispatch: Dispatch) -> FidelityGuard:
 
 # The guard is built while the model writes the draft, not after: under a burst, 50 drafts end
 # within a second and their checks queue on one core. Past the first words (their start is the
-# latency people see), the worker's loop mostly waits on the model.
-GUARD_AFTER = 2.0  # seconds into the draft's LLM call
+# latency people see), the worker's loop mostly waits on the model. Spread at random over a few
+# seconds, so that 50 jobs started together do not build theirs in the same instant (that held
+# their streams' appends back by a quarter of a second).
+GUARD_AFTER = 2.0  # seconds into the draft's LLM call, at the earliest
+GUARD_SPREAD = 4.0  # and up to this much later
 
 
 async def _guard_meanwhile(dispatch: Dispatch) -> FidelityGuard:
-    await asyncio.sleep(GUARD_AFTER)
+    await asyncio.sleep(GUARD_AFTER + random.random() * GUARD_SPREAD)
     return guard_for(dispatch)
 
 
