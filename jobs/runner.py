@@ -166,11 +166,18 @@ class JobRunner:
         picked, asked = time.time(), None  # wall clock: benchmarks/burst.py lines them up with the fakes'
         # What an earlier run may have left, the article and the channel's settings (an assistant
         # thread: its requester's channel): one round trip each, at once (seven in a row before).
-        job, record, channel_settings = await asyncio.gather(
+        # A job that may stream marks its intent here (SET NX), before any chat.startStream: the mark
+        # is new on a first run; an earlier run of the job (same kind, same streamer) left it.
+        no_llm_stream = ("title", *SHORT_COPY_KINDS)  # a chosen title: no LLM call; short copy: not streamed
+        may_stream = self.streamer is not None and self._engine_streams and spec.kind not in no_llm_stream
+        job, record, channel_settings, *marked = await asyncio.gather(
             self.state.job_fields(spec.id, "status_ts", "version", "stream:article0", "posted:article0",
                                   "stream_intent"),
             self.state.article(spec.article_id),
-            self.state.channel_settings(spec.settings_channel or spec.channel))
+            self.state.channel_settings(spec.settings_channel or spec.channel),
+            *([self.state.job_claim(spec.id, "stream_intent")] if may_stream else []))
+        if marked:  # what the MGET read may already be our own mark: the SET NX says whose it is
+            job["stream_intent"] = None if marked[0] else "1"
         status_ts = spec.status_ts or job["status_ts"]
         if not status_ts:
             msg = blocks.status_message("queued")
@@ -227,9 +234,7 @@ class JobRunner:
             await self._drop_unrecorded_stream(spec, status_ts)
         if data is None:
             on_text = None
-            if self.streamer is not None and self._engine_streams and not posted_first and not streamed_ts \
-                    and spec.kind != "title":  # a chosen title: no LLM call, nothing to stream
-                await self.state.job_set(spec.id, "stream_intent", "1")
+            if may_stream and not posted_first and not streamed_ts:
                 async def started(ts: str) -> None:
                     await self.state.job_set(spec.id, "stream:article0", ts)
                 stream = await self.streamer.open(
