@@ -15,6 +15,7 @@ from .quotas import Limit, Quotas
 from .settings import BotSettings
 from .spec import JobSpec
 from .state import State
+from tenancy.jobs import stamp
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class Submitter:
 
     async def _enqueue(self, spec: JobSpec, ready: Awaitable | None = None) -> Outcome:
         """`ready`: written while the lock is taken (both before the job is enqueued)."""
+        spec = stamp(spec)  # OAuth mode: the team it acts for (never its token)
         lock = self._lock(spec)
         locked, _ = await asyncio.gather(lock, ready) if ready is not None else (await lock, None)
         if not locked:
