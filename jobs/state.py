@@ -188,6 +188,11 @@ class State:
     async def job_get(self, job_id: str, name: str) -> str | None:
         return await self.kv.get(f"job:{job_id}:{name}")
 
+    async def job_fields(self, job_id: str, *names: str) -> dict[str, str | None]:
+        """Several of a job's records in one round trip (MGET)."""
+        values = await self.kv.mget([f"job:{job_id}:{n}" for n in names])
+        return dict(zip(names, values))
+
     async def job_set(self, job_id: str, name: str, value: str) -> None:
         await self.kv.set(f"job:{job_id}:{name}", value, JOB_TTL)
 

@@ -14,7 +14,9 @@ stops the feed, the job goes on). Without `on_text` nothing streams: today's req
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -103,6 +105,28 @@ def guard_for(dispatch: Dispatch) -> FidelityGuard:
     return FidelityGuard(facts)
 
 
+# The guard is built while the model writes the draft, not after: under a burst, 50 drafts end
+# within a second and their checks queue on one core. Past the first words (their start is the
+# latency people see), the worker's loop mostly waits on the model. Spread at random over a few
+# seconds, so that 50 jobs started together do not build theirs in the same instant (that held
+# their streams' appends back by a quarter of a second).
+GUARD_AFTER = 2.0  # seconds into the draft's LLM call, at the earliest
+GUARD_SPREAD = 4.0  # and up to this much later
+
+
+async def _guard_meanwhile(dispatch: Dispatch) -> FidelityGuard:
+    await asyncio.sleep(GUARD_AFTER + random.random() * GUARD_SPREAD)
+    return guard_for(dispatch)
+
+
+def _ready(task: asyncio.Future) -> FidelityGuard | None:
+    """The guard built meanwhile, or None (the call was shorter than GUARD_AFTER, or failed)."""
+    if task.done() and not task.cancelled() and task.exception() is None:
+        return task.result()
+    task.cancel()
+    return None
+
+
 def document_for(article: Article, site_url: str | None = None) -> Document:
     """The analysed page. Its links are known (and the two link checks run) when the site it goes
     to is known or the article has links: the body's anchors and the credit line's source link."""
@@ -151,11 +175,15 @@ class Engine:
         await progress("drafting", None)
         messages = draft_messages(dispatch, min_words=min_words, keyword=keyword, house_style=house_style)
         streamer = MarkdownStream(on_text) if on_text is not None else None
-        draft = await self.llm.complete(messages, Draft, usage, temperature=temperature,
-                                        stream=streamer is not None, sink=streamer)
+        meanwhile = asyncio.ensure_future(_guard_meanwhile(dispatch))
+        try:
+            draft = await self.llm.complete(messages, Draft, usage, temperature=temperature,
+                                            stream=streamer is not None, sink=streamer)
+        finally:
+            guard = _ready(meanwhile)
         return await self._check_and_repair(dispatch, draft, usage, keyword=keyword, min_words=min_words,
                                             credit=credit, progress=progress, started=started,
-                                            streamer=streamer, house_style=house_style)
+                                            streamer=streamer, house_style=house_style, guard=guard)
 
     async def revise(self, raw: str, article: Article, *, instruction: str, keyword: str | None = None,
                      min_words: int | None = None, target_words: int | None = None,
@@ -218,8 +246,8 @@ class Engine:
                                 min_words: int, credit: str | None, progress: Progress,
                                 max_words: int | None = None, target: int | None = None,
                                 started: float, streamer: MarkdownStream | None = None,
-                                house_style: str | None = None) -> Result:
-        guard = guard_for(dispatch)
+                                house_style: str | None = None, guard: FidelityGuard | None = None) -> Result:
+        guard = guard or guard_for(dispatch)
         credit = credit if credit is not None else dispatch.credit
         best: _Candidate | None = None
         instructions = article_instructions()
