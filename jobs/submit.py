@@ -122,26 +122,17 @@ class Submitter:
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
                           status_ts: str | None = None, keyword: str | None = None,
                           article_id: str | None = None, team: str | None = None,
-<<<<<<< HEAD
                           settings_channel: str | None = None, assistant: bool = False,
                           image: str | None = None) -> Outcome:
-        rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
-                                              requested_by=user, article_id=article_id,
-                                              settings_channel=settings_channel, assistant=assistant,
-                                              image=image)
-        spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
-=======
-                          settings_channel: str | None = None, assistant: bool = False) -> Outcome:
         article_id = article_id or self.state.new_article_id()
         spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=article_id, channel=channel,
->>>>>>> burst
                        thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None,
                        recipient_user_id=user, recipient_team_id=team, settings_channel=settings_channel,
                        assistant=assistant)
         # The article's record and the thread's lock at once (one round trip less before the job).
         return await self._enqueue(spec, ready=self.state.create_article(
             channel=channel, thread_ts=thread_ts, source=source, requested_by=user, article_id=article_id,
-            settings_channel=settings_channel, assistant=assistant))
+            settings_channel=settings_channel, assistant=assistant, image=image))
 
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
                           base_version: int | None = None, instruction: str | None = None,
