@@ -11,6 +11,8 @@ import asyncio
 import logging
 from collections import deque
 
+from tenancy.tokens import InstallationGone
+
 from .publisher import Publisher
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,12 @@ class StatusLine:
                 await self.publisher.update(self.channel, self.ts, **msg)
                 if assistant is not None:
                     await self.publisher.assistant_status(self.channel, self.thread_ts, *assistant)
-            except Exception:  # noqa: BLE001 - a status line is best effort
-                log.warning("status line update failed", exc_info=True)
+            except InstallationGone:  # the workspace uninstalled the app: nothing more to show there
+                self._queue.clear()
+                log.info("status line dropped: the workspace's installation is gone")
+            except Exception as err:  # noqa: BLE001 - a status line is best effort
+                log.warning("status line update failed: %s", type(err).__name__)
+                log.debug("status line update failed", exc_info=True)
 
     async def settle(self) -> None:
         """Wait until the updates asked for are out: what the job shows next (its result, its
