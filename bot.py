@@ -102,7 +102,7 @@ async def run_web(app, settings, stop: asyncio.Event, health) -> None:
         return
     from aiohttp import web
 
-    from handlers.pacing import fast_ack, track_requests
+    from handlers.acks import fast_ack, track_requests
     from ops.health import request_metrics
 
     web_app = app.web_app(path="/slack/events")

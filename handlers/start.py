@@ -15,7 +15,7 @@ from jobs.submit import Outcome
 from seo.cleaning import clean
 from seo.errors import InputError
 
-from .pacing import after_acks
+from .acks import after_acks
 from .patience import patiently
 from .replies import BUSY, UNAVAILABLE, WAITING, invite_hint, queue_errors, quota_text
 from .services import Services

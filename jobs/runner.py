@@ -5,7 +5,7 @@ what the first run recorded (status message, version number, saved version,
 posted parts), so the thread gets exactly one article message per version.
 
 Streaming (SEO_STREAM=on): the first LLM call's Markdown is written into the thread as it comes
-(jobs/streaming.py); that message then becomes the article's first message (stopStream with its
+(jobs/streaming/); that message then becomes the article's first message (stopStream with its
 blocks, or chat.update in place when the checked article differs from what was streamed). Its ts
 is recorded as soon as the stream starts (job:{id}:stream:article0), so a re-run after a crash
 does not stream again: it labels the old draft and replaces it in place with its article.

@@ -17,25 +17,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError, SeoError
-
-
-def _read_input(path: str) -> str:
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
-    except FileNotFoundError:
-        raise InputError(f"Fichier introuvable : {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} est un dossier, pas un fichier texte.") from None
-    except PermissionError:
-        raise InputError(f"Lecture impossible (droits insuffisants) : {path}") from None
-    if b"\x00" in data[:8192]:
-        raise InputError("Ce fichier n’est pas du texte : donnez une dépêche en texte brut, Markdown ou HTML.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("Encodage du fichier illisible : enregistrez la dépêche en UTF-8.")
+from .inputs import read_input
 
 
 def _check_writable(path: str | None) -> None:
@@ -119,7 +101,7 @@ async def _rewrite(args) -> int:
                          "ou à --markdown.")
     for flag in ("html", "markdown"):
         _check_writable(getattr(args, flag))  # before the LLM call, not after paying for it
-    raw = _read_input(args.path)
+    raw = read_input(args.path)
     engine = Engine()
     try:
         result = await engine.rewrite(raw, keyword=args.keyword, min_words=args.min_words)
@@ -152,7 +134,7 @@ async def _rewrite(args) -> int:
 def _analyze(args) -> int:
     from .analysis import analyze, document_from_markdown
 
-    doc = document_from_markdown(_read_input(args.path), keyword=args.keyword)
+    doc = document_from_markdown(read_input(args.path), keyword=args.keyword)
     report = analyze(doc)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import observe
 from .errors import InputError, LLMError, SeoError
+from .inputs import read_input
 from .pricing import Prices, format_cost
 from .table import format_table
 
@@ -104,7 +105,6 @@ def dispatch_files(directory: str) -> list[Path]:
 async def evaluate(directory: str, *, min_words: int | None = None, concurrency: int = DEFAULT_CONCURRENCY,
                    engine=None, prices: Prices | None = None, progress=None) -> Report:
     """Runs every dispatch of `directory`; `progress()` is called once per finished dispatch."""
-    from .cli import _read_input
     from .pipeline import Engine
 
     files = dispatch_files(directory)
@@ -122,7 +122,7 @@ async def evaluate(directory: str, *, min_words: int | None = None, concurrency:
             started = time.perf_counter()
             with observe.tally() as tally:
                 try:
-                    raw = _read_input(str(path))
+                    raw = read_input(str(path))
                     row.dispatch_words = len(raw.split())
                     result = await engine.rewrite(raw, min_words=min_words)
                     rep = result.report

@@ -5,15 +5,8 @@ import json
 import re
 from html import escape
 
-from markdown_it import MarkdownIt
-
 from .article import Article
-
-# Raw HTML in the text is escaped, never passed through.
-# Links and images are not rendered either: the model's text never becomes a link in an export
-# or in the CMS (a "[x](url)" stays text).
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
-    ["link", "image", "autolink"])
+from .markup import MARKDOWN as _md  # raw HTML escaped, links and images not rendered, tables
 
 
 def _escape_block_start(paragraph: str) -> str:

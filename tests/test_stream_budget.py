@@ -1,4 +1,4 @@
-"""The per-workspace start/stop budget of streamed articles (jobs/streaming.Window): whatever the
+"""The per-workspace start/stop budget of streamed articles (jobs/streaming/budget.Window): whatever the
 schedule of jobs, no 60-second window of Slack's ever sees more calls than the budget, and every
 stream admitted can stop."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from jobs.streaming import WINDOW, Window
+from jobs.streaming.budget import WINDOW, Window
 
 
 def _max_in_window(times: list[float], span: float = WINDOW) -> int:

@@ -11,7 +11,7 @@ import blockkit as blocks
 from jobs.publisher import slack_error
 from jobs.submit import Outcome
 
-from ..pacing import after_acks
+from ..acks import after_acks
 from ..replies import EXPIRED, queue_errors
 from ..services import Services
 from ..views.common import seal

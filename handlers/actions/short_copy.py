@@ -6,7 +6,7 @@ import secrets
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..pacing import after_acks
+from ..acks import after_acks
 from ..replies import EXPIRED
 from ..services import Services
 from .common import allowed_click, article_here, delivery_key, run_click

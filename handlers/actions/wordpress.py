@@ -6,7 +6,7 @@ import secrets
 import blockkit as blocks
 from jobs.submit import Outcome
 
-from ..pacing import after_acks
+from ..acks import after_acks
 from ..services import Services
 from .common import allowed_click, article_here, delivery_key, parse_value, run_click, whisper
 

@@ -1,14 +1,14 @@
 """The article as the analysis sees it, and its Markdown parser."""
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
 
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+from ..markup import MARKDOWN
+
 _FRONT_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
-# Inline Markdown that a CMS would render as markup, not text.
+# Inline Markdown that a CMS would render as markup, not text (titles of the front matter).
 _INLINE_RES = (
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),          # images
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),        # links keep their text
@@ -16,7 +16,9 @@ _INLINE_RES = (
     (re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])"), r"\2"),  # italics
     (re.compile(r"`([^`]+)`"), r"\1"),
 )
-_LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_CONTAINERS = {"blockquote_open": "quote", "bullet_list_open": "list", "ordered_list_open": "list",
+               "table_open": "table"}
+_TABLE_LINES = frozenset(("thead_open", "thead_close", "tbody_open", "tbody_close", "tr_open", "tr_close"))
 
 
 @dataclass
@@ -31,8 +33,28 @@ class Document:
 
 @dataclass
 class Block:
-    kind: str  # "p", "h1".."h6"
-    text: str  # plain text, inline Markdown removed
+    """One text block of the body as the CMS renders it (seo.markup, the production dialect).
+
+    ``kind``: "p" (a paragraph, a list item's text, a table cell), "h1".."h6", or "pre" (a
+    code block). ``text``: its plain text without inline code (Yoast drops <code>), soft
+    line breaks kept as "\n"; ``raw``: the text with inline code (what Flesch reads).
+    ``quote``: inside a blockquote; ``list_item``: inside a list (any depth); ``cell``: a
+    table cell (``table`` numbers the tables, ``table_lines`` on a table's first cell counts
+    its <thead>/<tbody>/<tr> lines).
+    """
+    kind: str
+    text: str
+    raw: str = ""
+    quote: bool = False
+    list_item: bool = False
+    cell: bool = False
+    table: int = -1
+    table_lines: int = 0
+
+    @property
+    def analysed(self) -> bool:
+        """Yoast reads quotes and code blocks for Flesch only (its filterTree/htmlParser drop them)."""
+        return not self.quote and self.kind != "pre"
 
 
 def strip_inline(text: str) -> str:
@@ -41,41 +63,60 @@ def strip_inline(text: str) -> str:
     return text
 
 
+def _inline_text(token) -> tuple[str, str]:
+    """(text without code spans, text with them) of an inline token."""
+    text, raw = [], []
+    for child in token.children or ():
+        if child.type == "text":
+            text.append(child.content)
+            raw.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            text.append("\n")
+            raw.append("\n")
+        elif child.type == "code_inline":
+            raw.append(child.content)
+    return "".join(text).strip(), "".join(raw).strip()
+
+
 def parse_blocks(body_markdown: str) -> list[Block]:
-    """Paragraphs and headings of a Markdown body. Lines of one paragraph are joined
-    with a space (as a browser renders them); list items become paragraphs."""
+    """The text blocks of a Markdown body, in order, each with the containers it sits in."""
     blocks: list[Block] = []
-    para: list[str] = []
-
-    def flush() -> None:
-        if para:
-            text = strip_inline(" ".join(s.strip() for s in para)).strip()
-            if text:
-                blocks.append(Block("p", text))
-            para.clear()
-
-    for line in body_markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        m = _HEADING_RE.match(line)
-        if m:
-            flush()
-            text = strip_inline(m.group(2)).strip()
-            if text:
-                blocks.append(Block("h%d" % len(m.group(1)), text))
-        elif not line.strip():
-            flush()
-        elif _LIST_ITEM_RE.match(line):
-            flush()
-            para.append(_LIST_ITEM_RE.sub("", line))
-            flush()
-        else:
-            para.append(line.lstrip("> ") if line.startswith(">") else line)
-    flush()
+    stack: list[str] = []
+    tables = 0
+    first_cell: Block | None = None
+    pending_lines = 0
+    heading = ""
+    for tok in MARKDOWN.parse(body_markdown or ""):
+        kind = tok.type
+        if kind in _CONTAINERS:
+            stack.append(_CONTAINERS[kind])
+            if kind == "table_open":
+                tables += 1
+                first_cell, pending_lines = None, 0
+        elif kind in ("blockquote_close", "bullet_list_close", "ordered_list_close", "table_close"):
+            stack.pop()
+            if kind == "table_close" and first_cell is not None:
+                first_cell.table_lines = pending_lines
+        elif kind in _TABLE_LINES:
+            pending_lines += 1
+        elif kind == "heading_open":
+            heading = tok.tag
+        elif kind == "heading_close":
+            heading = ""
+        elif kind in ("fence", "code_block"):
+            code = tok.content.rstrip("\n")
+            blocks.append(Block("pre", code, code, quote="quote" in stack, list_item="list" in stack))
+        elif kind == "inline":
+            text, raw = _inline_text(tok)
+            in_cell = "table" in stack
+            if not raw and not in_cell:
+                continue
+            b = Block(heading or "p", text, raw, quote="quote" in stack, list_item="list" in stack,
+                      cell=in_cell, table=tables - 1 if in_cell else -1)
+            if in_cell and first_cell is None:
+                first_cell = b
+            blocks.append(b)
     return blocks
-
-
-def blocks_to_html(blocks: list[Block]) -> str:
-    """The HTML a CMS would hold for these blocks (used by the Yoast reference tool)."""
-    return "".join(f"<{b.kind}>{html.escape(b.text, quote=False)}</{b.kind}>" for b in blocks)
 
 
 def _unquote(value: str) -> str:

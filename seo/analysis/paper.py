@@ -34,7 +34,10 @@ class Paper:
     def __init__(self, doc: Document, morphology: bool = False):
         self.doc = doc
         self.morphology = morphology
-        self.blocks: list[Block] = parse_blocks(doc.body_markdown or "")
+        # Every block (Flesch reads them all), then the blocks the other assessments read:
+        # Yoast leaves blockquotes and code out of them (filterTree, htmlParser).
+        self.all_blocks: list[Block] = parse_blocks(doc.body_markdown or "")
+        self.blocks: list[Block] = [b for b in self.all_blocks if b.analysed and b.text.strip()]
         self.keyword = (doc.keyword or "").strip()
         # Yoast ignores a keyphrase made only of punctuation.
         if not re.sub(r"[‘’“”\"'.?!:;,¿¡«»&*@#±^%|~`\[\](){}⟨⟩<>/\\–\-\u2014\u00d7+\s]", "", self.keyword):
@@ -46,7 +49,7 @@ class Paper:
     # --- text ---------------------------------------------------------------
     @cached_property
     def text(self) -> str:
-        return " ".join(b.text for b in self.blocks)
+        return " ".join(b.raw for b in self.all_blocks)
 
     @cached_property
     def block_words(self) -> list[list[str]]:
@@ -64,9 +67,21 @@ class Paper:
     def sentences(self) -> list[Sentence]:
         out = []
         for i, b in enumerate(self.blocks):
-            for s in split_sentences(b.text):
+            for s in split_sentences(b.text.replace("\n", " ")):
                 out.append(Sentence(s, i))
         return out
+
+    @cached_property
+    def beginning_sentences(self) -> list[Sentence]:
+        """Sentences outside lists and tables (Yoast's getSentenceBeginnings filters ul, ol, table)."""
+        return [s for s in self.sentences if not (self.blocks[s.block].list_item or self.blocks[s.block].cell)]
+
+    @cached_property
+    def html_sentences(self) -> tuple[list[str], int]:
+        """Sentences as Yoast's HTML-string researches cut them (passive voice): each line of
+        the rendered HTML apart, quotes and code left out; and how many more "sentences"
+        without words the tables add (their <tr>, <thead> lines, a cell's closing tag)."""
+        return _html_sentences(b for b in self.all_blocks if b.analysed)
 
     @cached_property
     def sentence_lengths(self) -> list[int]:
@@ -100,21 +115,19 @@ class Paper:
 
     @cached_property
     def flesch_stats(self) -> tuple[int, int, int]:
-        """(sentences, words, syllables) of the body with numbers removed, as Yoast counts them."""
+        """(sentences, words, syllables) of the whole body, quotes and code included, numbers
+        removed, as Yoast's getFleschReadingScore counts them on the raw HTML."""
         n_sent = n_words = n_syl = 0
-        per_block = [0] * len(self.blocks)
-        for s in self.sentences:
-            per_block[s.block] += 1
-        for i, b in enumerate(self.blocks):
-            if not _DIGIT_RE.search(b.text):
-                words = self.block_words[i]
-                n_sent += per_block[i]
-            else:
-                t = _MULTISPACE_RE.sub(" ", _NUMBERS_RE.sub("", b.text)).strip()
-                if not t:
-                    continue
-                n_sent += len(split_sentences(t))
-                words = get_words(t)
+        texts = []
+        for b in self.all_blocks:
+            t = b.raw
+            if _DIGIT_RE.search(t):
+                t = _MULTISPACE_RE.sub(" ", _NUMBERS_RE.sub("", t)).strip()
+            texts.append((t, b))
+        sentences, extra = _html_sentences(texts)
+        n_sent = len(sentences) + extra
+        for t, _ in texts:
+            words = get_words(t)
             n_words += len(words)
             n_syl += sum(count_syllables(w.lower()) for w in words)
         return n_sent, n_words, n_syl
@@ -152,3 +165,28 @@ class Paper:
         if not self.keyphrase_forms:
             return 0
         return sum(self.count_in_sentence(s) for s in self.sentences)
+
+
+_SENTENCE_END_RE = re.compile(r"[.?!\u2026]$")
+
+
+def _html_sentences(blocks) -> tuple[list[str], int]:
+    """Sentences of blocks (or of (text, block) pairs) the way Yoast's getSentences cuts the
+    rendered HTML: line by line; a table cell is one line "<td>…</td>", whose closing tag
+    is a sentence of its own after a full stop, and an empty cell one empty sentence; a
+    code block ends with a "</code></pre>" line."""
+    out: list[str] = []
+    extra = 0
+    for item in blocks:
+        text, b = item if isinstance(item, tuple) else (item.text, item)
+        if b.kind == "pre":  # "<pre><code>first line" … "</code></pre>": the closing line is one more
+            extra += 1
+        if b.cell:
+            extra += b.table_lines
+            found = split_sentences(text)
+            out += found
+            extra += 1 if not found or _SENTENCE_END_RE.search(found[-1]) else 0
+            continue
+        for line in text.split("\n"):
+            out += split_sentences(line)
+    return out, extra

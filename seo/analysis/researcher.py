@@ -3,15 +3,17 @@
 Like Yoast's language researchers, this module holds everything that is specific
 to French (besides the function words of function_words.py): transition words, the forms
 of "être" that build a passive, the participles, the sentence-beginning
-exceptions (syllables are counted in syllables.py). The lists are our own,
-written to behave like Yoast's French lists on ordinary news copy; they are
-frozensets built once at import time.
+exceptions (syllables are counted in syllables.py). The transition words are
+Yoast's own (transition_words_fr.py, generated from yoastseo); the passive-voice
+lists are ours, written to behave like Yoast's on news copy. All are frozensets
+built once at import time.
 """
 from __future__ import annotations
 
 import re
 
 from . import function_words as fw
+from . import transition_words_fr as tw
 
 
 def _words(text: str) -> frozenset[str]:
@@ -20,55 +22,11 @@ def _words(text: str) -> frozenset[str]:
 
 # Function words (left out of keyphrases) live in function_words.py.
 
-# Transition words (single and multi-word, lower case). A sentence that holds one
-# counts for textTransitionWords.
-TRANSITION_WORDS = frozenset(
-    w.strip() for w in """
-ainsi|alors|aussi|car|cependant|certainement|certes|conséquemment|d'abord|d'ailleurs|d'après|
-davantage|désormais|deuxièmement|donc|dorénavant|effectivement|également|enfin|ensuite|
-entre-temps|essentiellement|excepté|finalement|globalement|jusqu'ici|là-dessus|lorsque|mais|
-malgré|néanmoins|notamment|partant|plutôt|pourtant|précédemment|premièrement|probablement|
-puis|puisque|quoique|sauf|selon|sinon|suivant|toutefois|troisièmement|
-à cause de|à ce jour|à ce propos|à ce sujet|à cet égard|à cette fin|à compter de|
-à condition que|à défaut de|à force de|à juste titre|à la lumière de|à la suite de|à l'aide de|
-à l'exception de|à l'heure actuelle|à l'image de|à l'instar de|à l'inverse|à l'opposé|
-à mesure que|à moins que|à nouveau|à partir de|à première vue|à savoir|à supposer que|
-à tel point que|à vrai dire|afin de|afin que|ainsi donc|ainsi que|alors que|après cela|
-après quoi|après que|à propos de|après tout|attendu que|au cas où|au contraire|au fond|
-au fur et à mesure|au lieu de|au moment où|au moyen de|au point que|au risque de|au total|
-aussi bien que|aussitôt que|autant que|autrement dit|avant que|avant tout|bien que|
-c'est pourquoi|c'est-à-dire|c'est ainsi que|cela dit|cela étant|compte tenu|comme si|
-conformément à|contrairement à|d'autant plus|d'autant que|d'autre part|d'ici là|d'où|
-d'un autre côté|d'un côté|dans ce cas|dans ces conditions|dans l'ensemble|dans la mesure où|
-dans le but de|dans le cadre de|dans le cas où|de ce fait|de cette façon|de crainte que|
-de façon à|de façon que|de fait|de la même manière|de manière que|de même|de même que|
-de nos jours|de peur que|de prime abord|de sorte que|de surcroît|de toute évidence|
-de toute façon|de toute manière|depuis que|dès lors que|dès que|du fait que|du moins|
-du reste|d'ores et déjà|en admettant que|en attendant que|en bref|en cas de|en ce moment|
-en ce qui concerne|en ce sens|en cela|en conclusion|en conséquence|en d'autres termes|
-en définitive|en dépit de|pour cela|en dernier lieu|en effet|en face de|en fait|
-en fin de compte|en général|en matière de|en même temps que|en outre|en particulier|en plus|
-en premier lieu|en principe|en raison de|en réalité|en résumé|en revanche|en second lieu|
-en somme|en sorte que|en supposant que|en tant que|en théorie|en tout cas|en un mot|
-encore que|encore une fois|entre autres|et même|et puis|étant donné que|face à|grâce à|
-il est vrai que|jusqu'à ce que|jusqu'à présent|jusqu'à maintenant|malgré cela|malgré tout|
-même si|notons que|ou bien|par ailleurs|par conséquent|par contre|par exemple|par la suite|
-par rapport à|par suite|parce que|pareillement|pendant que|plus précisément|plus tard|
-pour ainsi dire|pour autant que|pour ce qui est de|pour cette raison|pour commencer|
-pour conclure|pour le moment|pour l'instant|pour que|pour terminer|pourvu que|
-quand bien même|quand même|quant à|qui plus est|quoi qu'il en soit|quoi que|sans doute|
-sans tarder|sauf si|selon que|si bien que|sitôt que|somme toute|sur ce point|surtout si|
-sous prétexte que|sous réserve de|suivant que|tandis que|tant que|tel que|tout à fait|
-tout compte fait|tout d'abord|tout de même|une fois de plus|vu que
-""".replace("\n", "").split("|") if w.strip()
-)
-
-TWO_PART_TRANSITION_WORDS = (
-    ("aussi", "que"), ("autant de", "que"), ("certes", "mais"), ("d'un côté", "de l'autre"),
-    ("d'une part", "d'autre part"), ("moins de", "que"), ("non seulement", "mais aussi"),
-    ("non seulement", "mais encore"), ("plus de", "que"), ("si", "que"), ("soit", "soit"),
-    ("tantôt", "tantôt"), ("tout d'abord", "ensuite"), ("tout", "que"),
-)
+# Transition words (single and multi-word, lower case) and two-part pairs: Yoast's French
+# lists, generated into transition_words_fr.py. A sentence that holds one counts for
+# textTransitionWords.
+TRANSITION_WORDS = frozenset(tw.SINGLE_WORDS + tw.MULTIPLE_WORDS)
+TWO_PART_TRANSITION_WORDS = tw.TWO_PART_WORDS
 
 # Sentence beginnings: these words are skipped to the next one when comparing
 # consecutive sentence openings ("Le président…" and "Le ministre…" differ).
@@ -151,7 +109,7 @@ hésité facilité débité crédité discrédité agité abrité milité plébi
 
 # Irregular participles, with their agreed forms (pris, prise, prises).
 IRREGULAR_PARTICIPLES = _words("""
-fait dit écrit décrit inscrit prescrit construit détruit produit réduit traduit conduit introduit
+fait dit interdit contredit prédit médit dédit redit écrit décrit inscrit prescrit construit détruit produit réduit traduit conduit introduit
 ouvert offert souffert découvert recouvert
 vu revu prévu pourvu su connu reconnu reçu perçu aperçu déçu battu abattu combattu vaincu convaincu
 tenu détenu maintenu obtenu retenu soutenu contenu entretenu vendu rendu défendu entendu

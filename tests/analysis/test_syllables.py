@@ -1,4 +1,4 @@
-"""Our French syllable rules (seo/analysis/syllables.py) and the Flesch score they give."""
+"""French syllables (seo/analysis/syllables.py, Yoast's algorithm and data) and the Flesch score they give."""
 from __future__ import annotations
 
 import json

@@ -6,7 +6,7 @@
  *   node tools/yoast/record.cjs [--brief] < input.json > expected.json
  *
  * input.json: [{"id", "html", "keyword", "title" (the SEO title), "title_width",
- *               "description", "slug"}]   -- produced by tests/analysis/make_yoast_input.py
+ *               "description", "slug"}]   -- produced by tests/analysis/yoast_input.py
  *               (from our Markdown, so both sides analyse the same HTML).
  * output: [{"id", "seo": {identifier: score}, "readability": {identifier: score},
  *           "seo_overall", "readability_overall", "flesch", "word_count", "debug": {...}}]

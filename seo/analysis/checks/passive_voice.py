@@ -158,9 +158,10 @@ class PassiveVoice(Check):
     ORDER = 5
 
     def assess(self, paper):
-        sentences = paper.sentences
-        passives = sum(1 for s in sentences if passive_clauses(s.text))
-        pct = format_number(passives / len(sentences) * 100) if sentences else 0
+        sentences, wordless = paper.html_sentences
+        passives = sum(1 for s in sentences if passive_clauses(s))
+        total = len(sentences) + wordless
+        pct = format_number(passives / total * 100) if total else 0
         if pct <= RECOMMENDED_MAX:
             return SCORE_GOOD, "Voix passive : bravo !"
         score = SCORE_OK if pct <= BAD_OVER else SCORE_BAD

@@ -1,4 +1,7 @@
-"""sentenceBeginnings: never more than 2 consecutive sentences opening with the same word."""
+"""sentenceBeginnings: never more than 2 consecutive sentences opening with the same word.
+
+As in Yoast, list items and table cells are left out (three bullets opening « Les … » are no run).
+"""
 from .. import researcher as fr
 from . import Check
 
@@ -22,7 +25,7 @@ class SentenceBeginnings(Check):
     ORDER = 6
 
     def assess(self, paper):
-        starts = [beginning(s) for s in paper.sentences if s.tokens]
+        starts = [beginning(s) for s in paper.beginning_sentences if s.tokens]
         worst = None
         run = 0
         for i, b in enumerate(starts):

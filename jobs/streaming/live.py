@@ -1,20 +1,16 @@
-"""The article written into the thread while the model writes it (chat.startStream / appendStream /
-stopStream), paced to stay within Slack's per-workspace rate limits.
+"""One job's live stream: the article written into the thread while the model writes it
+(chat.startStream / appendStream / stopStream), finished with chat.update when Slack's copy cannot
+become the article.
 
-One `Streamer` per worker process; one `LiveStream` per job. The engine hands each new piece of the
-draft's Markdown to `LiveStream.feed`, which only buffers it: a pump task sends it to Slack.
-
-Pacing (DESIGN.md, "Streaming"):
+The engine hands each new piece of the draft's Markdown to `LiveStream.feed`, which only buffers
+it: a pump task sends it to Slack, within its workspace's budgets (`budget.Workspace`):
 - a stream starts with its first words (`markdown_text` of startStream), so the first words need
   no append;
-- appends: at most one a second per stream, and a shared per-workspace budget (token bucket inside
-  a sliding window, Tier 4: about 100 a minute); a stream waiting for the budget sends everything
-  that accumulated meanwhile in one larger append; `ratelimited` pauses the workspace for its
-  Retry-After and the text stays buffered (it goes with the next append, the stop or the update);
-- startStream / stopStream (Tier 2, about 20 a minute each): a stream starts only if its start and
-  its stop both fit the budget (the stop is reserved until it is made), otherwise the job is not
-  streamed and its article is posted whole, at once. These calls go through a client without the
-  retry handlers that sleep on Retry-After.
+- at most one append a second per stream; a stream waiting for the budget sends everything that
+  accumulated meanwhile in one larger append; after `ratelimited` the text stays buffered (it goes
+  with the next append, the stop or the update);
+- a stream starts only if its start and its stop both fit the budget, otherwise the job is not
+  streamed and its article is posted whole, at once.
 
 Mentions are neutralised as in blockkit (no <!channel>, <@U…>, @here pings): the text is
 neutralised as a whole, holding back a trailing "<" or "@word" until the next piece shows
@@ -26,23 +22,22 @@ import asyncio
 import logging
 import re
 import time
-from collections import deque
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 import blockkit as blocks
 
-from .publisher import slack_error
+from ..publisher import slack_error
+from .budget import Workspace, retry_after
+
+if TYPE_CHECKING:
+    from .streamer import Streamer
 
 log = logging.getLogger(__name__)
 
 MIN_APPEND_INTERVAL = 1.0       # seconds between two appends of one stream
 STREAM_CAP = 11_500             # markdown chars streamed into one message (Slack: 12 000)
-WINDOW = 60.0                   # Slack's rate-limit window
-WINDOW_MARGIN = 2.0             # our clock and Slack's differ by a request's latency
-DISABLE_FOR = 900.0             # how long "streaming is not possible here" is remembered
 
 # Errors saying streaming cannot be used for this app, workspace or channel: today's behaviour.
 WORKSPACE_REFUSALS = {"unknown_method", "not_allowed_token_type", "missing_scope", "invalid_auth",
@@ -52,160 +47,6 @@ CHANNEL_REFUSALS = {"channel_type_not_supported", "not_in_channel", "channel_not
                     "restricted_action", "cannot_reply_to_message", "thread_not_found"}
 
 _HELD_TAIL = re.compile(r"(?:<|@[A-Za-z]{0,9})$")
-
-
-class Window:
-    """Calls of one method in one workspace over the last WINDOW (+ margin) seconds, plus calls
-    reserved ahead (a started stream's stop). Invariant kept: recent + reserved <= limit, so no
-    window of Slack's ever holds more than `limit` calls."""
-
-    def __init__(self, limit: int, span: float = WINDOW + WINDOW_MARGIN):
-        self.limit = limit
-        self.span = span
-        self.calls: deque[float] = deque()
-        self.reserved = 0
-        self.paused_until = 0.0
-
-    def _prune(self, now: float) -> None:
-        while self.calls and self.calls[0] <= now - self.span:
-            self.calls.popleft()
-
-    def room(self, now: float) -> int:
-        if now < self.paused_until:
-            return 0
-        self._prune(now)
-        return self.limit - len(self.calls) - self.reserved
-
-    def next_free(self, now: float) -> float:
-        """When one more call fits (now if it fits already)."""
-        if self.room(now) > 0:
-            return now
-        at = max(now, self.paused_until)
-        if len(self.calls) + self.reserved >= self.limit and self.calls:
-            at = max(at, self.calls[0] + self.span)
-        return at
-
-    def take(self, now: float) -> None:
-        self.calls.append(now)
-
-    def reserve(self) -> None:
-        self.reserved += 1
-
-    def use_reserved(self, now: float) -> None:
-        self.reserved = max(self.reserved - 1, 0)
-        self.calls.append(now)
-
-    def release(self) -> None:
-        self.reserved = max(self.reserved - 1, 0)
-
-    def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-
-
-class Workspace:
-    """One workspace's budgets, shared by every stream of this process in that workspace."""
-
-    def __init__(self, appends_per_min: int, starts_per_min: int, stops_per_min: int):
-        self.starts = Window(starts_per_min)
-        self.stops = Window(stops_per_min)
-        self.appends = Window(appends_per_min)
-        # Smooth appends: a small burst, then a steady rate, within the window's limit.
-        self.burst = max(1, min(10, appends_per_min // 10))
-        self.rate = max(appends_per_min - self.burst, 1) / (WINDOW + WINDOW_MARGIN)
-        self.tokens = float(self.burst)
-        self.refilled = time.monotonic()
-        self._fifo = asyncio.Lock()  # first come, first served
-
-    def admit_stream(self) -> bool:
-        """Take a start and reserve its stop, if both fit; else the job is posted whole."""
-        now = time.monotonic()
-        if self.starts.room(now) < 1 or self.stops.room(now) < 1:
-            return False
-        self.starts.take(now)
-        self.stops.reserve()
-        return True
-
-    async def append_slot(self) -> None:
-        async with self._fifo:
-            while True:
-                now = time.monotonic()
-                self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.rate)
-                self.refilled = now
-                at = self.appends.next_free(now)
-                if self.tokens < 1:
-                    at = max(at, now + (1 - self.tokens) / self.rate)
-                if at <= now:
-                    self.tokens -= 1
-                    self.appends.take(now)
-                    return
-                await asyncio.sleep(at - now)
-
-
-def _retry_after(exc: SlackApiError) -> float:
-    try:
-        return max(float(exc.response.headers.get("Retry-After", 1)), 0.5)
-    except (TypeError, ValueError, AttributeError):
-        return 1.0
-
-
-class Streamer:
-    """The worker's streaming side: budgets per workspace, refusals remembered, one client
-    without sleeping retry handlers."""
-
-    def __init__(self, client: AsyncWebClient, *, appends_per_min: int = 100, starts_per_min: int = 20,
-                 stops_per_min: int | None = None):
-        self.client = client
-        self.limits = (appends_per_min, starts_per_min, stops_per_min or starts_per_min)
-        self.workspaces: dict[str, Workspace] = {}
-        self._refused: dict[str, float] = {}  # team or channel -> until (monotonic)
-        self._team: str | None = None
-        self.stats = {"started": 0, "not_admitted": 0, "refused": 0, "appends": 0, "ratelimited": 0}
-
-    def workspace(self, team: str) -> Workspace:
-        ws = self.workspaces.get(team)
-        if ws is None:
-            ws = self.workspaces[team] = Workspace(*self.limits)
-        return ws
-
-    def refused(self, *keys: str) -> bool:
-        now = time.monotonic()
-        return any(self._refused.get(k, 0) > now for k in keys if k)
-
-    def refuse(self, key: str) -> None:
-        self._refused[key] = time.monotonic() + DISABLE_FOR
-
-    async def default_team(self) -> str | None:
-        if self._team is None:
-            try:
-                self._team = (await self.client.auth_test()).get("team_id")
-            except SlackApiError as exc:
-                log.info("auth.test failed: %s", slack_error(exc))
-        return self._team
-
-    async def open(self, *, channel: str, thread_ts: str, user: str, team: str | None,
-                   on_started: Callable[[str], Awaitable[None]]) -> "LiveStream | None":
-        """A stream for one job, or None when streaming is not possible here (then: today's way)."""
-        team = team or await self.default_team()
-        if not team or self.refused(f"team:{team}", f"channel:{channel}"):
-            return None
-        return LiveStream(self, self.workspace(team), channel=channel, thread_ts=thread_ts, user=user,
-                          team=team, on_started=on_started)
-
-    async def stop_quietly(self, channel: str, ts: str, team: str | None, **kwargs) -> bool:
-        """Stop a stream left open by a crashed run, if the budget allows; never raises."""
-        ws = self.workspace(team or await self.default_team() or "-")
-        now = time.monotonic()
-        if ws.stops.room(now) < 1:
-            return False
-        ws.stops.take(now)
-        try:
-            await self.client.chat_stopStream(channel=channel, ts=ts, **kwargs)
-            return True
-        except SlackApiError as exc:
-            log.info("stopping an earlier stream: %s", slack_error(exc))
-        except Exception as exc:  # noqa: BLE001 - best effort
-            log.info("stopping an earlier stream: %r", exc)
-        return False
 
 
 class LiveStream:
@@ -320,7 +161,7 @@ class LiveStream:
             self.state = "off"
             err = slack_error(exc)
             if err == "ratelimited":
-                self.ws.starts.pause(_retry_after(exc))
+                self.ws.starts.pause(retry_after(exc))
                 self.streamer.stats["not_admitted"] += 1
             elif err in WORKSPACE_REFUSALS:
                 self.streamer.refuse(f"team:{self.team}")
@@ -352,7 +193,7 @@ class LiveStream:
             if err == "ratelimited":  # the text stays buffered: next append, the stop or the update
                 self.ratelimited += 1
                 self.streamer.stats["ratelimited"] += 1
-                self.ws.appends.pause(_retry_after(exc))
+                self.ws.appends.pause(retry_after(exc))
                 self._wake.set()
                 return
             if err == "message_not_in_streaming_state":
@@ -409,7 +250,7 @@ class LiveStream:
             self.ws.stops.release()
             err = slack_error(exc)
             if err == "ratelimited":
-                self.ws.stops.pause(_retry_after(exc))
+                self.ws.stops.pause(retry_after(exc))
             log.info("chat.stopStream failed: %s (the message is finished with chat.update)", err)
             self.state = "lost"
             return False
