@@ -132,16 +132,21 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     from ops.usage import UsageStore
     from seo.pipeline import Engine
 
+    from jobs.limits import SlackBudgets
     from jobs.streaming import Streamer
 
     engine = Engine()
+    # Slack's budgets per workspace, shared by every worker through Redis (jobs/limits.py).
+    budgets = SlackBudgets(settings.redis_url, appends_per_min=settings.stream_appends_per_min,
+                           starts_per_min=settings.stream_starts_per_min)
+    await budgets.start()
     client = _web_client(settings)
+    client.pacer = budgets  # chat.postMessage / chat.update: about one a second per channel
     publisher = Publisher(client, state)
     wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher)
     streamer = None
     if settings.stream:
-        streamer = Streamer(_web_client(settings, retries=False), appends_per_min=settings.stream_appends_per_min,
-                            starts_per_min=settings.stream_starts_per_min)
+        streamer = Streamer(_web_client(settings, retries=False), budgets)
     runner = JobRunner(engine, state, publisher, settings, wordpress, streamer=streamer)
     # Log context, job metrics and usage around each job (the runner itself is untouched).
     runner = InstrumentedRunner(runner, state, UsageStore(state.kv, settings.retention_days), metrics())
@@ -166,6 +171,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     await client.session.close()  # else asyncio logs "Unclosed client session" at exit
     if streamer is not None:
         await streamer.client.session.close()
+    await budgets.close()
 
 
 async def main(role: str) -> int:

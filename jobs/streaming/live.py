@@ -3,7 +3,8 @@
 become the article.
 
 The engine hands each new piece of the draft's Markdown to `LiveStream.feed`, which only buffers
-it: a pump task sends it to Slack, within its workspace's budgets (`budget.Workspace`):
+it: a pump task sends it to Slack, within its workspace's budgets, shared by every worker
+(`jobs.limits`, through `budget.TeamBudget`):
 - a stream starts with its first words (`markdown_text` of startStream), so the first words need
   no append;
 - at most one append a second per stream; a stream waiting for the budget sends everything that
@@ -29,7 +30,7 @@ from slack_sdk.errors import SlackApiError
 import blockkit as blocks
 
 from ..publisher import slack_error
-from .budget import Workspace, retry_after
+from .budget import TeamBudget, retry_after
 
 if TYPE_CHECKING:
     from .streamer import Streamer
@@ -52,7 +53,7 @@ _HELD_TAIL = re.compile(r"(?:<|@[A-Za-z]{0,9})$")
 class LiveStream:
     """The streamed message of one job."""
 
-    def __init__(self, streamer: Streamer, ws: Workspace, *, channel: str, thread_ts: str, user: str,
+    def __init__(self, streamer: Streamer, ws: TeamBudget, *, channel: str, thread_ts: str, user: str,
                  team: str, on_started: Callable[[str], Awaitable[None]]):
         self.streamer = streamer
         self.client = streamer.client
@@ -77,6 +78,7 @@ class LiveStream:
         self._closing = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._fed_at = 0.0
+        self._rid: str | None = None  # the stop reserved when the stream started (jobs.limits)
 
     # -- fed by the engine (must stay cheap: it runs inside the LLM stream) --------------------
     async def feed(self, chunk: str) -> None:
@@ -146,7 +148,8 @@ class LiveStream:
                 self.state = "off"
                 return
             self._wake.clear()
-        if not self.ws.admit_stream():
+        self._rid = await self.ws.admit_stream()
+        if self._rid is None:
             self.state = "off"
             self.streamer.stats["not_admitted"] += 1
             log.info("start/stop budget spent: this article is posted whole")
@@ -157,11 +160,11 @@ class LiveStream:
                 channel=self.channel, thread_ts=self.thread_ts, markdown_text=first,
                 recipient_user_id=self.user, recipient_team_id=self.team)
         except SlackApiError as exc:
-            self.ws.stops.release()
+            await self._release()
             self.state = "off"
             err = slack_error(exc)
             if err == "ratelimited":
-                self.ws.starts.pause(retry_after(exc))
+                await self.ws.pause("start", retry_after(exc))
                 self.streamer.stats["not_admitted"] += 1
             elif err in WORKSPACE_REFUSALS:
                 self.streamer.refuse(f"team:{self.team}")
@@ -172,7 +175,7 @@ class LiveStream:
             log.info("no streaming here (%s): the article is posted whole", err)
             return
         except Exception as exc:  # noqa: BLE001 - network: post whole
-            self.ws.stops.release()
+            await self._release()
             self.state = "off"
             log.warning("chat.startStream failed (%r): the article is posted whole", exc)
             return
@@ -193,12 +196,12 @@ class LiveStream:
             if err == "ratelimited":  # the text stays buffered: next append, the stop or the update
                 self.ratelimited += 1
                 self.streamer.stats["ratelimited"] += 1
-                self.ws.appends.pause(retry_after(exc))
+                await self.ws.pause("append", retry_after(exc))
                 self._wake.set()
                 return
             if err == "message_not_in_streaming_state":
                 self.state = "lost"
-                self.ws.stops.release()
+                await self._release()
             else:
                 log.warning("chat.appendStream failed: %s", err)
                 self.state = "stuck"
@@ -214,6 +217,12 @@ class LiveStream:
         self._last = time.monotonic()
         if len(self.sent) >= STREAM_CAP:
             self.state = "stuck"  # the rest goes into the final message(s)
+
+    async def _release(self) -> None:
+        """The stop reserved at the start will not be made: back to the budget."""
+        rid, self._rid = self._rid, None
+        if rid:
+            await self.ws.release_stop(rid)
 
     async def _halt(self) -> None:
         self._closing.set()
@@ -244,23 +253,27 @@ class LiveStream:
             kwargs["blocks"] = blocks_
         if metadata:
             kwargs["metadata"] = metadata
+        # The stop this stream reserved when it started (or, past a stream's lifetime, one more if it
+        # fits): counted as made from here, whatever Slack answers. No room: chat.update finishes it.
+        rid, self._rid = self._rid, None
+        if not await self.ws.stop_slot(rid):
+            log.info("stop budget spent: the message is finished with chat.update")
+            self.state = "lost"
+            return False
         try:
             await self.client.chat_stopStream(channel=self.channel, ts=self.ts, **kwargs)
         except SlackApiError as exc:
-            self.ws.stops.release()
             err = slack_error(exc)
             if err == "ratelimited":
-                self.ws.stops.pause(retry_after(exc))
+                await self.ws.pause("stop", retry_after(exc))
             log.info("chat.stopStream failed: %s (the message is finished with chat.update)", err)
             self.state = "lost"
             return False
         except Exception as exc:  # noqa: BLE001
-            self.ws.stops.release()
             log.warning("chat.stopStream failed: %r", exc)
             self.dirty = True
             self.state = "lost"
             return False
-        self.ws.stops.use_reserved(time.monotonic())
         self.sent += rest
         self.state = "closed"
         self.stopped_with_blocks = bool(blocks_)
@@ -309,7 +322,7 @@ class LiveStream:
         if self._task is not None and not self._task.done():
             self._task.cancel()
         if self.state in ("live", "stuck"):
-            self.ws.stops.release()
+            await self._release()
             self.state = "lost"
 
     async def discard(self) -> None:
