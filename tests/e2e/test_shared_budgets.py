@@ -1,0 +1,133 @@
+"""Slack's budgets shared by every worker (jobs/limits.py): one web process and three worker
+processes on one private Redis, the fake Slack enforcing Slack's per-workspace budgets on its side
+(HTTP 429 past them) and counting every call. A burst of 60 jobs streams without any workspace
+ever receiving more calls of a method than its budget in a 60 s window, with no `ratelimited`
+answer, no lost text and every article complete.
+
+Budgets are low (4 starts and 4 stops, 20 appends a minute) so that the burst overruns them at
+once: with budgets counted per worker, three workers would each start 4 streams."""
+from __future__ import annotations
+
+import re
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from tests import harness
+from tests.fakes import slack_requests as sr
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.harness import BotProcess, bot_env
+from tests.redis_server import RedisServer, free_port
+
+from .conftest import article_messages, markdown_of, word_count_of
+
+BUDGETS = {"chat.startStream": 4, "chat.stopStream": 4, "chat.appendStream": 20}
+TEAMS = ["T1"]
+JOBS = 60
+WORKERS = 3
+
+
+@pytest.fixture(scope="module")
+def stack():
+    redis = RedisServer().start()
+    slack = FakeSlack()
+    llm = FakeOpenAI()
+    env = bot_env(slack=slack, openai=llm, redis_url=redis.url,
+                  SEO_STREAM_STARTS_PER_MIN=BUDGETS["chat.startStream"],
+                  SEO_STREAM_APPENDS_PER_MIN=BUDGETS["chat.appendStream"],
+                  SEO_WORKER_CONCURRENCY=10)  # 20 jobs taken at most per worker: all three take part
+    procs = []
+    try:
+        procs.append(BotProcess("web", env).start())
+        for _ in range(WORKERS):
+            procs.append(BotProcess("worker", {**env, "PORT": str(free_port())}).start())
+        yield SimpleNamespace(slack=slack, llm=llm, redis=redis, web=procs[0], workers=procs[1:])
+    finally:
+        for p in procs:
+            p.stop()
+        llm.stop()
+        slack.stop()
+        redis.stop()
+
+
+def calls_team(slack, call) -> str:
+    """The workspace a recorded call spent budget in (the fake's own team in single-workspace mode)."""
+    return call.get("team") or slack.team_id
+
+
+def max_in_window(times: list[float], span: float = 60.0) -> int:
+    times = sorted(times)
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while times[lo] <= t - span:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def body_of(message) -> str:
+    return re.sub(r"\A# [^\n]*\n\n", "", markdown_of(message)).strip()
+
+
+def test_a_burst_over_three_workers_stays_within_each_workspaces_budgets(stack, sample_text):
+    slack, llm = stack.slack, stack.llm
+    slack.rate_limits.update(BUDGETS)
+    # The model takes about 3 s to write an article: the burst's streams overlap.
+    llm.first_token_delay = 0.3
+    llm.stream_chunk_chars = 24
+    llm.stream_chunk_delay = 3.0 / 400
+    dispatch = sample_text.split("\n", 1)[1]
+    channels = {}
+    for i in range(JOBS):
+        team = TEAMS[i % len(TEAMS)]
+        channel = f"CBUD{i:04d}"
+        body, headers = sr.slash_command(dispatch, channel_id=channel, team_id=team, slack=slack)
+        status, resp, _ = sr.send(stack.web.url, body, headers)
+        assert status == 200, resp
+        channels[channel] = team
+
+    def all_done(s):
+        done = [ch for ch in channels
+                if any("publiée" in m.get("text", "") for m in s.messages(ch))]
+        return len(done) == len(channels)
+
+    slack.wait_for(all_done, timeout=240)
+    harness.settle(slack, llm, redis_url=stack.redis.url)
+
+    # Counted on Slack's side: every call made, answered or refused, per workspace and method.
+    calls = slack.calls()
+    for team in TEAMS:
+        for method, budget in BUDGETS.items():
+            times = [c["ts"] for c in calls if c["method"] == method and calls_team(slack, c) == team]
+            assert max_in_window(times) <= budget, (team, method, len(times))
+    assert slack.rate_limited() == 0
+    assert not [c for c in calls if c["error"] == "ratelimited"]
+
+    # As many streams as the budgets allow (the workers shared them, none was wasted); the rest
+    # were posted whole, at once.
+    streams = slack.streams()
+    per_team = {team: [st for st in streams if channels.get(st["channel"]) == team] for team in TEAMS}
+    for team, sts in per_team.items():
+        assert len(sts) == BUDGETS["chat.startStream"], (team, len(sts))
+        assert all(st["state"] in ("stopped", "updated") for st in sts)
+
+    # Every article complete, once, whatever its path: no text lost.
+    bodies = {}
+    for ch in channels:
+        [parent] = [m for m in slack.messages(ch) if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+        arts = article_messages(slack, ch, parent["ts"])
+        assert len(arts) == 1, (ch, len(arts))
+        assert word_count_of(arts[0]) >= 700
+        bodies[ch] = body_of(arts[0])
+    assert len(set(bodies.values())) == 1
+
+    # The three workers all took part (and drew on the same budgets).
+    ran = [w.output().count("article out") for w in stack.workers]
+    started = [w.output().count("stream started") for w in stack.workers]
+    print(f"\njobs per worker {ran}, streams started per worker {started}")
+    assert all(ran) and sum(ran) == JOBS, ran
+    for p in [stack.web, *stack.workers]:
+        assert p.proc.poll() is None
+        assert "Traceback" not in p.output()
