@@ -147,10 +147,11 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
     streamer = None
     if settings.stream:
         streamer = Streamer(_web_client(settings, retries=False), budgets)
-    runner = JobRunner(engine, state, publisher, settings, wordpress, streamer=streamer)
+    quotas = Quotas(state.kv, settings)
+    # The runner releases a job's quota once its result is saved; FairShare again when it is over.
+    runner = JobRunner(engine, state, publisher, settings, wordpress, streamer=streamer, quotas=quotas)
     # Log context, job metrics and usage around each job (the runner itself is untouched).
     runner = InstrumentedRunner(runner, state, UsageStore(state.kv, settings.retention_days), metrics())
-    quotas = Quotas(state.kv, settings)
 
     async def finished(spec) -> None:
         await quotas.release(spec.id, user=spec.user, channel=spec.channel)

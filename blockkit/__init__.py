@@ -29,6 +29,7 @@ bold markers always touch ordinary spaces.
 """
 from __future__ import annotations
 
+from . import assistant
 from .article import (
     article_button_value,
     article_messages,
@@ -56,5 +57,5 @@ __all__ = _ids_all + [
     "dispatch_modal", "keyword_modal", "settings_modal", "help_blocks", "home_view",
     "split_markdown", "escape_mrkdwn", "neutralize_markdown", "article_button_value", "blocks_size",
     "streamed_article_blocks", "draft_label_blocks", "feedback_value",
-    "shorten", "NBSP", "wordpress_message",
+    "shorten", "NBSP", "wordpress_message", "assistant",
 ]

@@ -113,6 +113,12 @@ def help_blocks(*, bot_user_id: str | None = None, channel: str | None = None,
                  "mot-clé principal, chapô et intertitres.".format(NBSP)),
         _section("*Lancer une réécriture*\n" + "\n".join(_how_to_lines(bot))),
         _section("*Réviser l’article*\n" + "\n".join(_revise_lines())),
+        _section("*Dans l’assistant (vue partagée)*\n"
+                 f"• Ouvrez l’assistant depuis l’icône de l’app, à côté de n’importe quel canal{NBSP}: collez-y "
+                 "la dépêche (texte ou extrait de texte), l’article s’écrit dans la conversation, avec les mêmes "
+                 "boutons{0}; répondez-y pour le réviser.\n"
+                 f"• Les réglages du canal que vous regardez (consignes de la rédaction, nombre de mots, WordPress) "
+                 "s’appliquent si vous en êtes membre{0}; sinon, les réglages par défaut.".format(NBSP)),
         _section("*Réglages et aide*\n"
                  f"• `{COMMAND} réglages`{NBSP}: nombre minimal de mots, ligne de crédit, "
                  f"consignes de la rédaction (orthographes, ton, mots à éviter{NBSP}; jamais au-dessus de la "

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 
 def register(app, services) -> None:
-    from . import actions, commands, events, views
+    from . import actions, assistant, commands, events, views
 
-    for surface in (commands, events, actions, views):
+    # The assistant first: its Messages-tab listener comes before App Home's.
+    for surface in (assistant, commands, events, actions, views):
         surface.register(app, services)

@@ -47,12 +47,15 @@ async def _post_parent(client: AsyncWebClient, channel: str, user: str, source: 
 async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: str, channel: str, user: str,
                         source: str, keyword: str | None = None, thread_ts: str | None = None,
                         waiting: Callable[[str], Awaitable[None]] | None = None,
-                        team: str | None = None) -> Started:
+                        team: str | None = None, settings_channel: str | None = None,
+                        assistant: bool = False) -> Started:
     """Validate, post the parent (if no thread yet) and the status message, then enqueue.
 
     Redis unreachable: tried again for up to SEO_QUEUE_PATIENCE seconds (see handlers/patience.py);
     `waiting(text)` tells the caller privately while no status line exists yet. `team`: the
-    requester's workspace (Slack's streaming methods need it in channels)."""
+    requester's workspace (Slack's streaming methods need it in channels). `settings_channel`: the
+    channel whose settings apply when not `channel` (an assistant thread's context); `assistant`:
+    the thread is an assistant thread (native status and title)."""
     await after_acks()
     try:
         cleaned = clean(source)  # cheap, no LLM: refuse unusable input at once, in French
@@ -95,7 +98,8 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
     try:
         outcome = await patiently(lambda: svc.submitter.new_article(
             delivery_key=delivery_key, channel=channel, thread_ts=thread_ts, source=source, user=user,
-            status_ts=status["ts"], keyword=keyword, article_id=article_id, team=team), patience, tell_waiting)
+            status_ts=status["ts"], keyword=keyword, article_id=article_id, team=team,
+            settings_channel=settings_channel, assistant=assistant), patience, tell_waiting)
     except queue_errors():
         log.warning("queue unreachable while starting a rewrite")
         await _safe_update(client, channel, status["ts"], UNAVAILABLE)

@@ -19,6 +19,7 @@ class KV(Protocol):
     async def set_nx(self, key: str, value: str, ttl: float) -> bool: ...
     async def delete(self, key: str, *, if_value: str | None = None) -> bool: ...
     async def extend(self, key: str, value: str, ttl: float) -> bool: ...
+    async def ttl(self, key: str) -> float | None: ...  # seconds left; None: no such key
     async def incr(self, key: str, ttl: float) -> int: ...
     async def push_recent(self, key: str, value: str, keep: int, ttl: float) -> None: ...
     async def recent(self, key: str, count: int) -> list[str]: ...
@@ -96,6 +97,10 @@ class RedisKV:
 
     async def extend(self, key, value, ttl):
         return bool(await self._extend_if(keys=[PREFIX + key], args=[value, int(ttl * 1000)]))
+
+    async def ttl(self, key):
+        ms = await self.redis.pttl(PREFIX + key)
+        return ms / 1000 if ms is not None and ms >= 0 else None
 
     async def incr(self, key, ttl):
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -206,6 +211,11 @@ class MemoryKV:
             return False
         self._data[key] = (value, self._clock() + ttl)
         return True
+
+    async def ttl(self, key):
+        if self._live(key) is None:
+            return None
+        return max(self._data[key][1] - self._clock(), 0.0)
 
     async def incr(self, key, ttl):
         async with self._lock:

@@ -403,6 +403,26 @@ class SlackBudgets:
         t.stops.reserve(rid, now, self.reservation_ttl)
         return rid
 
+    async def start_slot(self, team: str | None) -> bool:
+        """One more chat.startStream for an admitted stream (its first one was refused for its
+        form): True if it fits; the stream's stop is reserved already."""
+        team = team or DEFAULT_TEAM
+        t = self._team(team)
+        cid = _id()
+        out = await self._call("slot", [self._tkey(team, "start"), self._tkey(team, "start", "tat"),
+                                        self._tkey(team, "pause", "start")],
+                               [self.starts_per_min, int(self.span * 1000), 0, 1, cid])
+        now = time.monotonic()
+        if out is not None:
+            if int(out) > 0:
+                return False
+        elif t.starts.room(self.share(self.starts_per_min), now) < 1:
+            return False
+        else:
+            self._later(team, "start", now, cid)
+        t.starts.take(now)
+        return True
+
     async def stop_slot(self, team: str | None, rid: str | None = None) -> bool:
         """Just before chat.stopStream: the stream's reserved stop (rid), or one more if it fits
         (a stream left open by a crashed run). False: no room, do not call."""
@@ -538,6 +558,9 @@ class TeamBudget:
 
     async def append_slot(self) -> None:
         await self.budgets.append_slot(self.team)
+
+    async def start_slot(self) -> bool:
+        return await self.budgets.start_slot(self.team)
 
     async def stop_slot(self, rid: str | None = None) -> bool:
         return await self.budgets.stop_slot(self.team, rid)

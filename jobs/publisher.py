@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 FATAL_CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
                         "cannot_reply_to_message", "thread_not_found", "ekm_access_denied"}
 METADATA_EVENT = "seo_fr_message"
+# Errors that say this app or workspace has no assistant threads: stop asking.
+_NO_ASSISTANT = {"unknown_method", "missing_scope", "not_allowed_token_type", "not_allowed"}
 
 
 class ChannelUnavailable(Exception):
@@ -97,18 +99,37 @@ class Publisher:
             log.warning("chat.update failed: %s", slack_error(exc))
             return False
 
-    async def assistant_status(self, channel: str, thread_ts: str, status: str) -> None:
-        """assistant.threads.setStatus, where Slack has it (assistant threads in DMs); best effort."""
+    async def assistant_status(self, channel: str, thread_ts: str, status: str,
+                               loading_messages: list[str] | None = None) -> None:
+        """assistant.threads.setStatus, where Slack has it (assistant threads); best effort: no
+        failure (Slack's refusal, a network error) ever fails the job."""
         if getattr(self, "_no_assistant", False):
             return
+        plain = re.sub(r":[a-z0-9_+'-]+:\s*", "", status).strip()  # no emoji codes there
         try:
-            plain = re.sub(r":[a-z0-9_+'-]+:\s*", "", status).strip()  # no emoji codes there
             await self.client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts,
-                                                          status=plain[:50])
+                                                          status=plain[:50], loading_messages=loading_messages)
         except SlackApiError as exc:
-            if slack_error(exc) in ("unknown_method", "missing_scope", "not_allowed_token_type"):
+            if slack_error(exc) in _NO_ASSISTANT:
                 self._no_assistant = True  # this app or workspace has no assistant threads
             log.info("assistant.threads.setStatus unavailable: %s", slack_error(exc))
+        except Exception as exc:  # noqa: BLE001 - a status line is never worth a failed job
+            log.info("assistant.threads.setStatus failed: %s", type(exc).__name__)
+
+    async def assistant_title(self, channel: str, thread_ts: str, title: str) -> None:
+        """assistant.threads.setTitle (the thread's name in the assistant's history); best effort."""
+        title = re.sub(r"[ \t\r\n]+", " ", str(title or "")).strip()  # no-break spaces stay
+        if not title or getattr(self, "_no_assistant_title", False):
+            return
+        try:
+            await self.client.assistant_threads_setTitle(channel_id=channel, thread_ts=thread_ts,
+                                                         title=title[:255])
+        except SlackApiError as exc:
+            if slack_error(exc) in _NO_ASSISTANT:
+                self._no_assistant_title = True
+            log.info("assistant.threads.setTitle unavailable: %s", slack_error(exc))
+        except Exception as exc:  # noqa: BLE001
+            log.info("assistant.threads.setTitle failed: %s", type(exc).__name__)
 
     async def tell_user(self, user: str, text: str) -> None:
         """A direct message, for when the channel itself cannot be reached."""

@@ -49,6 +49,9 @@ class JobQueue(Protocol):
     async def run_worker(self, handler: Handler, concurrency: int) -> None: ...
     def consuming(self) -> bool: ...  # this process's worker takes jobs (readiness)
     async def depth(self) -> dict[str, int]: ...  # jobs waiting and running (metrics)
+    # True while the queue holds the job to run: queued, waiting for a retry, or running (a running
+    # job whose heartbeat stops is swept back to queued, or failed). False: over, or never enqueued.
+    async def alive(self, job_id: str) -> bool: ...
     async def close(self) -> None: ...
 
 
@@ -98,6 +101,9 @@ class LocalQueue:
 
     def consuming(self) -> bool:
         return self._handler is not None
+
+    async def alive(self, job_id: str) -> bool:
+        return job_id in self._running
 
     async def depth(self) -> dict[str, int]:
         running = min(len(self._tasks), self._concurrency)
@@ -193,6 +199,13 @@ class SaqQueue:
         """saq's worker runs its dequeue loops (it stops them when it shuts down)."""
         w = self._worker
         return w is not None and not w.event.is_set() and any(t.get_name() == "process" for t in w.tasks)
+
+    async def alive(self, job_id: str) -> bool:
+        from saq.job import Status
+
+        await self._connect()
+        job = await self.queue.job(job_id)
+        return job is not None and job.status in (Status.NEW, Status.QUEUED, Status.ACTIVE, Status.ABORTING)
 
     async def depth(self) -> dict[str, int]:
         await self._connect()

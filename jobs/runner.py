@@ -27,6 +27,7 @@ from seo.pipeline import Engine, Result
 
 from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_error
 from .queue import HEARTBEAT_TIMEOUT
+from .quotas import Quotas
 from .settings import BotSettings
 from .short_copy import run_short_copy
 from .spec import JobSpec
@@ -50,8 +51,10 @@ _INSTANT_STEPS = {"cleaning", "finishing"}
 
 class JobRunner:
     def __init__(self, engine: Engine, state: State, publisher: Publisher, settings: BotSettings,
-                 wordpress: WordPressJob | None = None, streamer: Streamer | None = None):
+                 wordpress: WordPressJob | None = None, streamer: Streamer | None = None,
+                 quotas: Quotas | None = None):
         self.engine = engine
+        self.quotas = quotas  # released as soon as the result is saved (see `release`)
         self.state = state
         self.publisher = publisher
         self.settings = settings
@@ -126,6 +129,19 @@ class JobRunner:
         await self._failed(spec, status_ts, "Erreur interne pendant la réécriture (l’équipe technique a la trace "
                                             "dans les journaux). Réessayez ; si l’erreur revient, prévenez-la.")
 
+    async def release(self, spec: JobSpec) -> None:
+        """The job's result is saved: free its thread and its in-flight quota before the result
+        shows. A click, a thread reply or a new request made the instant it appears must not be
+        refused as « déjà en cours » or over quota; freeing them after posting and bookkeeping
+        (status line, permalink, usage) left a window of up to seconds under load. The worker's
+        FairShare releases the quota again once the job is over (a no-op then, a retry after a blip)."""
+        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+        if self.quotas is not None:
+            try:
+                await self.quotas.release(spec.id, user=spec.user, channel=spec.channel)
+            except Exception:  # a Redis blip: released again when the job is over
+                log.warning("could not release the quota of job %s", spec.id)
+
     async def _keep(self, job_id: str, token: str) -> None:
         while True:
             await asyncio.sleep(RUN_TTL / 3)
@@ -145,14 +161,17 @@ class JobRunner:
         stream: LiveStream | None = None
 
         async def progress(step: str, detail: str | None = None) -> None:
+            if stream is not None:
+                stream.step(step)  # an assistant thread's plan of steps moves on
             if step in _INSTANT_STEPS:
                 return  # replaced within milliseconds: not worth a Slack call
             if step == "repairing" and stream is not None and stream.started:
                 await stream.label_draft()  # the streamed draft: « Brouillon en cours de vérification… »
             msg = blocks.status_message(step, detail=detail)
             await self.publisher.update(spec.channel, status_ts, **msg)
-            if spec.channel.startswith("D"):  # an assistant thread in a DM shows it natively
-                await self.publisher.assistant_status(spec.channel, spec.thread_ts, msg["text"])
+            if spec.assistant or spec.channel.startswith("D"):  # a DM's threads show it natively
+                await self.publisher.assistant_status(spec.channel, spec.thread_ts,
+                                                      *blocks.assistant.assistant_status(step))
 
         record = await self.state.article(spec.article_id)
         if record is None:
@@ -191,7 +210,8 @@ class JobRunner:
                     await self.state.job_set(spec.id, "stream:article0", ts)
                 stream = await self.streamer.open(
                     channel=spec.channel, thread_ts=spec.thread_ts, user=spec.recipient_user_id or spec.user,
-                    team=spec.recipient_team_id, on_started=started, budget_team=getattr(spec, "team_id", None))
+                    team=spec.recipient_team_id, on_started=started, steps=spec.assistant,
+                    budget_team=getattr(spec, "team_id", None))
                 on_text = stream.feed if stream is not None else None
             try:
                 result = await self._engine(spec, record, progress, on_text)
@@ -214,13 +234,12 @@ class JobRunner:
             data = self._version_data(spec, version, result)
             data = await self.state.save_version(spec.article_id, version, data)
 
-        # The version is saved: free the thread BEFORE its buttons show. A click (or a thread reply)
-        # made the instant the article appears must find the thread free, not « déjà en cours »;
-        # freeing it after posting left a window (ms, seconds under load) where it was refused.
-        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+        # The version is saved: free the thread and the quota BEFORE its buttons show.
+        await self.release(spec)
         version = data["version"]
         wordpress = (self.wordpress.client is not None
-                     and (await self.state.channel_settings(spec.channel)).get("wordpress", True) is not False)
+                     and (await self.state.channel_settings(spec.settings_channel or spec.channel)).get(
+                         "wordpress", True) is not False)
         messages = blocks.article_messages(
             data["article"], data["report"], data["body_markdown"], version=version,
             article_id=spec.article_id, requested_by=spec.user, wordpress=wordpress)
@@ -236,6 +255,8 @@ class JobRunner:
             log.info("job %s: article out %.0f ms after the engine (%s)", spec.id,
                      (time.monotonic() - engine_done) * 1000, "streamed" if streamed_ts else "posted")
         await self.state.job_set(spec.id, "done", "ok")
+        if spec.assistant:  # the assistant's history names the thread after its article
+            await self.publisher.assistant_title(spec.channel, spec.thread_ts, data["article"]["title"])
         report = data["report"]
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
             f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "
@@ -310,7 +331,8 @@ class JobRunner:
 
     async def _engine(self, spec: JobSpec, record: ArticleRecord, progress, on_text=None) -> Result:
         streaming = {"on_text": on_text} if on_text is not None else {}
-        channel_settings = await self.state.channel_settings(spec.channel)
+        # An assistant thread follows the settings of the channel its requester was viewing.
+        channel_settings = await self.state.channel_settings(spec.settings_channel or spec.channel)
         min_words = spec.min_words or channel_settings.get("min_words") or self.settings.min_words
         credit = spec.credit or channel_settings.get("credit") or None
         house = channel_settings.get("house_style") or None
@@ -355,8 +377,8 @@ class JobRunner:
 
     async def _failed(self, spec: JobSpec, status_ts: str | None, message: str) -> None:
         await self.state.job_set(spec.id, "spec", spec.model_dump_json())
-        # Free the thread before the Réessayer button shows: a quick click was answered "busy".
-        await self.state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+        # Free the thread and the quota before the Réessayer button shows: a quick click was refused.
+        await self.release(spec)
         msg = blocks.error_message(message, retry_value=spec.id)
         await self.publisher.post_once(spec.id, "error", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
         if status_ts:

@@ -32,8 +32,11 @@ async def run_short_copy(runner, spec, status_ts: str, source: str) -> None:
             await state.job_set(spec.id, "done", "expired")
             return
         article = Article(**base["article"])
-        house_style = (await state.channel_settings(spec.channel)).get("house_style")
+        house_style = (await state.channel_settings(spec.settings_channel or spec.channel)).get("house_style")
         await publisher.update(spec.channel, status_ts, **blocks.status_message(spec.kind))
+        if spec.assistant:
+            await publisher.assistant_status(spec.channel, spec.thread_ts,
+                                             *blocks.assistant.assistant_status(spec.kind))
         if spec.kind == "titles":
             result = await runner.engine.titles(source, article, house_style=house_style)
             data = {"titles": [v.to_dict() for v in result.variants], "usage": result.usage.to_contract()}
@@ -47,8 +50,9 @@ async def run_short_copy(runner, spec, status_ts: str, source: str) -> None:
                              job_id=spec.id)
     else:
         msg = social_message(data["texts"], FIELDS, data["issues"], version=spec.base_version)
-    # The thread is free before the titles show: a « Choisir » clicked at once is never « busy ».
-    await state.unlock_thread(spec.channel, spec.thread_ts, spec.id)
+    # The thread and the quota are free before the titles show: a « Choisir » clicked at once is
+    # never « busy » nor over quota.
+    await runner.release(spec)
     await publisher.post_once(spec.id, "short_copy", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
     await state.job_set(spec.id, "done", "ok")
     await publisher.update(spec.channel, status_ts, **blocks.notice_message(DONE[spec.kind]))

@@ -30,3 +30,7 @@ class JobSpec(BaseModel):
     # Slack's streaming methods need them in channels (recipient_user_id / recipient_team_id).
     recipient_user_id: str | None = None
     recipient_team_id: str | None = None
+    # An assistant thread (split view): the channel whose settings apply, if not `channel`
+    # (the one the requester was viewing), and whether to set the thread's status and title.
+    settings_channel: str | None = None
+    assistant: bool = False

@@ -7,7 +7,8 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   article:{aid}:v{k}           one version: article fields, report, renderings
   article:{aid}:v{k}:votes     👍 / 👎 on that version: a hash user -> "up" | "down"
   thread:{channel}:{ts}        which article a thread belongs to
-  lock:thread:{channel}:{ts}   a job is running on this thread (value: job id)
+  lock:thread:{channel}:{ts}   a job is running on this thread (value: job id; stale once its job is
+                               not alive in the queue, see jobs/submit.py)
   job:{id}:...                 what a job already did (status message, version, posted parts, done)
   job:{id}:running             the live run of a job (refreshed while it runs)
   job:{id}:spec                the spec of a failed job, for the Réessayer button
@@ -42,6 +43,10 @@ class ArticleRecord:
     source: str
     requested_by: str
     created_at: float
+    # The assistant split view: the channel whose settings apply (the one the requester was
+    # viewing, when they are a member of it) and whether the thread is an assistant thread.
+    settings_channel: str | None = None
+    assistant: bool = False
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
@@ -68,8 +73,10 @@ class State:
         return secrets.token_hex(5)
 
     async def create_article(self, *, channel: str, thread_ts: str, source: str, requested_by: str,
-                             article_id: str | None = None) -> ArticleRecord:
-        rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time())
+                             article_id: str | None = None, settings_channel: str | None = None,
+                             assistant: bool = False) -> ArticleRecord:
+        rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time(),
+                            settings_channel=settings_channel, assistant=assistant)
         await self.kv.set(f"article:{rec.article_id}", rec.to_json(), self.retention)
         await self.kv.set(f"thread:{channel}:{thread_ts}", rec.article_id, self.retention)
         return rec
@@ -152,6 +159,11 @@ class State:
     async def unlock_thread(self, channel: str, thread_ts: str, job_id: str) -> None:
         await self.kv.delete(f"lock:thread:{channel}:{thread_ts}", if_value=job_id)
 
+    async def thread_lock_age(self, channel: str, thread_ts: str, ttl: float) -> float | None:
+        """Seconds since the thread's lock was taken with `ttl` (None: not locked)."""
+        left = await self.kv.ttl(f"lock:thread:{channel}:{thread_ts}")
+        return None if left is None else max(ttl - left, 0.0)
+
     async def thread_busy(self, channel: str, thread_ts: str) -> bool:
         return await self.kv.get(f"lock:thread:{channel}:{thread_ts}") is not None
 
@@ -193,6 +205,13 @@ class State:
 
     async def unlock_wordpress(self, article_id: str, job_id: str) -> None:
         await self.kv.delete(f"lock:wordpress:{article_id}", if_value=job_id)
+
+    async def wordpress_job(self, article_id: str) -> str | None:
+        return await self.kv.get(f"lock:wordpress:{article_id}")
+
+    async def wordpress_lock_age(self, article_id: str, ttl: float) -> float | None:
+        left = await self.kv.ttl(f"lock:wordpress:{article_id}")
+        return None if left is None else max(ttl - left, 0.0)
 
     # --- per-channel settings ---------------------------------------------
     async def channel_settings(self, channel: str) -> dict:

@@ -8,7 +8,7 @@ import hashlib
 import logging
 from enum import Enum
 
-from .queue import JobQueue
+from .queue import HEARTBEAT_TIMEOUT, JobQueue
 from .quotas import Limit, Quotas
 from .settings import BotSettings
 from .spec import JobSpec
@@ -55,25 +55,41 @@ class Submitter:
         full = await self.quotas.admit(job_id_for(delivery_key), user=user, channel=channel, dry_run=True)
         return _QUOTA_OUTCOMES[full] if full else None
 
-    async def _lock(self, spec: JobSpec) -> bool:
-        ttl = self.settings.job_timeout
-        if await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, ttl):
+    def lock_grace(self) -> float:
+        """How long a new lock is respected whatever the queue says: its job may still be on its way
+        to the queue (the web side retries lock, quota and enqueue for up to SEO_QUEUE_PATIENCE)."""
+        return self.settings.queue_patience + HEARTBEAT_TIMEOUT
+
+    async def _stale(self, holder: str, age: float | None) -> bool:
+        """A lock is stale once its job's article is out (between its post and its unlock), or once
+        its job is no longer alive in the queue: never enqueued (Redis went away right after the
+        lock was taken), or over for good while its unlock could not reach Redis. It then no longer
+        lasts until SEO_JOB_TIMEOUT: a running job's liveness is its heartbeat, which saq watches."""
+        if await self.state.job_get(holder, "done"):
             return True
-        # The holder may be a job whose article is already out, between its post and its unlock: a
-        # click on an article already shown is not "busy".
-        holder = await self.state.thread_job(spec.channel, spec.thread_ts)
-        if holder and await self.state.job_get(holder, "done"):
-            await self.state.unlock_thread(spec.channel, spec.thread_ts, holder)
-            return await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, ttl)
+        return age is not None and age >= self.lock_grace() and not await self.queue.alive(holder)
+
+    async def _lock(self, spec: JobSpec) -> bool:
+        ttl, st = self.settings.job_timeout, self.state
+        if spec.kind == "wordpress":  # locks its article's draft, not the thread: a rewrite may run meanwhile
+            where = (spec.article_id,)
+            lock, unlock = st.lock_wordpress, st.unlock_wordpress
+            holder_of, age_of = st.wordpress_job, st.wordpress_lock_age
+        else:
+            where = (spec.channel, spec.thread_ts)
+            lock, unlock = st.lock_thread, st.unlock_thread
+            holder_of, age_of = st.thread_job, st.thread_lock_age
+        if await lock(*where, spec.id, ttl):
+            return True
+        holder = await holder_of(*where)
+        if holder and await self._stale(holder, await age_of(*where, ttl)):
+            log.info("job %s takes over the stale lock of job %s", spec.id, holder)
+            await unlock(*where, holder)
+            return await lock(*where, spec.id, ttl)
         return False
 
     async def _enqueue(self, spec: JobSpec) -> Outcome:
-        # A WordPress job locks its article's draft, not the thread: a rewrite may run meanwhile.
-        if spec.kind == "wordpress":
-            locked = await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
-        else:
-            locked = await self._lock(spec)
-        if not locked:
+        if not await self._lock(spec):
             return Outcome.BUSY
         try:
             full = await self.quotas.admit(spec.id, user=spec.user, channel=spec.channel)
@@ -98,12 +114,15 @@ class Submitter:
 
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
                           status_ts: str | None = None, keyword: str | None = None,
-                          article_id: str | None = None, team: str | None = None) -> Outcome:
+                          article_id: str | None = None, team: str | None = None,
+                          settings_channel: str | None = None, assistant: bool = False) -> Outcome:
         rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
-                                              requested_by=user, article_id=article_id)
+                                              requested_by=user, article_id=article_id,
+                                              settings_channel=settings_channel, assistant=assistant)
         spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
                        thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None,
-                       recipient_user_id=user, recipient_team_id=team)
+                       recipient_user_id=user, recipient_team_id=team, settings_channel=settings_channel,
+                       assistant=assistant)
         return await self._enqueue(spec)
 
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
@@ -124,7 +143,8 @@ class Submitter:
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword, new_title=new_title,
-                       new_meta_title=new_meta_title, recipient_user_id=user, recipient_team_id=team)
+                       new_meta_title=new_meta_title, recipient_user_id=user, recipient_team_id=team,
+                       settings_channel=rec.settings_channel, assistant=rec.assistant)
         return await self._enqueue(spec)
 
     async def wordpress(self, *, delivery_key: str, article_id: str, version: int, user: str) -> Outcome:
@@ -133,7 +153,8 @@ class Submitter:
         if rec is None or await self.state.version(article_id, version) is None:
             return Outcome.MISSING
         spec = JobSpec(id=job_id_for(delivery_key), kind="wordpress", article_id=article_id, channel=rec.channel,
-                       thread_ts=rec.thread_ts, user=user, base_version=version)
+                       thread_ts=rec.thread_ts, user=user, base_version=version,
+                       settings_channel=rec.settings_channel, assistant=rec.assistant)
         return await self._enqueue(spec)
 
     async def retry(self, *, delivery_key: str, failed_job_id: str, user: str, team: str | None = None) -> Outcome:

@@ -78,6 +78,7 @@ class InstrumentedRunner:
             self.metrics.fidelity_shipped.labels(str(issue.get("kind") or "other")).inc()
         if data.get("kind", spec.kind) in FIRST_DRAFT_KINDS:
             self.metrics.first_drafts.labels("true" if usage.repairs == 0 else "false").inc()
-        await self.usage.record_version(spec.channel, article_id=spec.article_id, version=int(data["version"]),
+        # An assistant thread's article counts in the channel it was made for (its context).
+        await self.usage.record_version(spec.settings_channel or spec.channel, article_id=spec.article_id, version=int(data["version"]),
                                         kind=data.get("kind", spec.kind), usage=usage,
                                         fidelity_issues=len(issues), when=data.get("created_at"))

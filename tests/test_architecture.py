@@ -157,3 +157,27 @@ def test_jobs_never_import_handlers():
 def test_handlers_hold_no_pacing_module():
     pacing = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "handlers").rglob("*pacing*"))
     assert not pacing, f"pacing belongs in jobs/streaming/, not in handlers/: {pacing}"
+
+
+def _closure(start: set[str]) -> set[str]:
+    """Every module of ours `start` imports, directly or not."""
+    seen, todo = set(), [m for m in start if m in ALL_MODULES]
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        todo.extend(i for i in imports_of(m, ALL_MODULES[m]) if i in ALL_MODULES and i not in seen)
+    return seen
+
+
+def test_handlers_cannot_reach_the_llm():
+    """Listeners ack and enqueue; the LLM is the worker's (seo.llm, seo.pipeline, the openai client)."""
+    offenders = []
+    for m, p in _modules("handlers").items():
+        direct = imports_of(m, p)
+        reached = _closure(direct) | direct
+        bad = sorted(i for i in reached if _reaches(i, "openai") or i in ("seo.llm", "seo.pipeline"))
+        if bad:
+            offenders.append(f"{m} reaches {bad}")
+    assert not offenders, offenders

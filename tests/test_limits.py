@@ -101,6 +101,14 @@ async def test_a_start_reserves_its_stop_until_it_is_made_or_given_back(workers)
     assert await b.stop_slot("T1", rid)
 
 
+async def test_a_second_start_of_an_admitted_stream_counts_in_the_start_budget(workers):
+    a, b = await workers(2, starts_per_min=3, stops_per_min=10)
+    assert await a.admit_stream("T1") and await b.admit_stream("T1")
+    assert await a.start_slot("T1")  # its first start was refused for its form: one more call
+    assert not await b.start_slot("T1")
+    assert await a.admit_stream("T1") is None
+
+
 async def test_a_crashed_workers_reservations_come_back_after_a_streams_lifetime(workers):
     a, b = await workers(2, starts_per_min=10, stops_per_min=2, reservation_ttl=1.0)
     assert await a.admit_stream("T1") and await a.admit_stream("T1")

@@ -96,7 +96,8 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
 
     async def submit() -> Outcome | str | None:
         """Every Redis step of the click, idempotent so that a Redis blip can have it run again."""
-        if await article_here(svc, client, body, article_id) is None:
+        rec = await article_here(svc, client, body, article_id)
+        if rec is None:
             return None  # told already: expired, or another thread's article
         if not await svc.state.first_delivery(key, owner):
             return None
@@ -104,7 +105,9 @@ async def _start(svc: Services, client, body: dict, action: dict, kind: str) -> 
             data = await svc.state.version(article_id, version)
             if data is None:
                 return EXPIRED
-            min_words = (await svc.state.channel_settings(channel)).get("min_words") or svc.settings.min_words
+            # An assistant thread's article follows the settings of the channel it was made for.
+            settings = await svc.state.channel_settings(rec.settings_channel or channel)
+            min_words = settings.get("min_words") or svc.settings.min_words
             words = data["report"]["word_count"]
             if words <= min_words * 1.05:
                 return (f"Cette version compte {words} mots, déjà au plus près du minimum de "

@@ -32,11 +32,13 @@ def register(app, svc: Services) -> None:
 
         async def submit() -> Outcome | str | None:
             """Every Redis step of the click, idempotent so that a Redis blip can have it run again."""
-            if await article_here(svc, client, body, parsed[0]) is None:
+            rec = await article_here(svc, client, body, parsed[0])
+            if rec is None:
                 return None  # told already: expired, or another thread's article
             if not await svc.state.first_delivery(key, owner):
                 return None
-            settings = await svc.state.channel_settings(channel) if channel else {}
+            where = rec.settings_channel or channel  # an assistant thread: the channel it was made for
+            settings = await svc.state.channel_settings(where) if where else {}
             if not svc.settings.wordpress or settings.get("wordpress", True) is False:
                 return OFF
             return await svc.submitter.wordpress(delivery_key=key, article_id=parsed[0], version=parsed[1],

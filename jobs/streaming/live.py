@@ -48,14 +48,23 @@ CHANNEL_REFUSALS = {"channel_type_not_supported", "not_in_channel", "channel_not
                     "restricted_action", "cannot_reply_to_message", "thread_not_found"}
 
 _HELD_TAIL = re.compile(r"(?:<|@[A-Za-z]{0,9})$")
+# A start in chunk mode (the plan of steps) refused with one of these: start again in plain
+# Markdown, and stop asking this workspace for a plan.
+CHUNK_REFUSALS = {"invalid_chunks", "invalid_arguments", "invalid_chunk_type", "unsupported_chunk_type",
+                  "invalid_task_display_mode", "not_supported"}
 
 
 class LiveStream:
     """The streamed message of one job."""
 
     def __init__(self, streamer: Streamer, ws: TeamBudget, *, channel: str, thread_ts: str, user: str,
-                 team: str, on_started: Callable[[str], Awaitable[None]]):
+                 team: str, on_started: Callable[[str], Awaitable[None]], steps: bool = False):
         self.streamer = streamer
+        # An assistant thread shows the job's steps as a plan (task_update chunks); every text
+        # call of this stream is then in chunk mode (Slack refuses mixing the two modes).
+        self.steps = steps and not streamer.refused(f"steps:{team}")
+        self._plan_at = 0          # index of the task in progress
+        self._tasks_sent: dict[str, str] = {}  # task id -> status Slack has
         self.client = streamer.client
         self.ws = ws
         self.channel = channel
@@ -89,6 +98,37 @@ class LiveStream:
             self._fed_at = time.monotonic()
             self._task = asyncio.create_task(self._pump())
         self._wake.set()
+
+    def step(self, step: str) -> None:
+        """The job reached `step` (seo.pipeline progress): the plan moves on with the next call."""
+        at = blocks.assistant.plan_position(step)
+        if self.steps and at is not None and at > self._plan_at:
+            self._plan_at = at
+            self._wake.set()
+
+    def _task_chunks(self, *, done: bool = False) -> list[dict]:
+        """task_update chunks for the tasks whose status Slack does not have yet."""
+        out = []
+        for i, (task_id, title) in enumerate(blocks.assistant.PLAN_STEPS):
+            status = "complete" if done or i < self._plan_at else "in_progress" if i == self._plan_at else "pending"
+            if self._tasks_sent.get(task_id) != status:
+                out.append({"type": "task_update", "id": task_id, "title": title, "status": status})
+        return out
+
+    def _text_args(self, text: str, *, done: bool = False, first: bool = False) -> dict:
+        """The text (and the plan's news) of one call, as Markdown or as chunks."""
+        if not self.steps:
+            return {"markdown_text": text} if text else {}
+        chunks = [{"type": "plan_update", "title": blocks.assistant.PLAN_TITLE}] if first else []
+        chunks += self._task_chunks(done=done)
+        if text:
+            chunks.append({"type": "markdown_text", "text": text})
+        return {"chunks": chunks} if chunks else {}
+
+    def _sent_tasks(self, args: dict) -> None:
+        for c in args.get("chunks") or []:
+            if c["type"] == "task_update":
+                self._tasks_sent[c["id"]] = c["status"]
 
     def _delta(self, *, final: bool = False) -> str:
         end = len(self.raw)
@@ -127,12 +167,12 @@ class LiveStream:
                 delay = self._last + MIN_APPEND_INTERVAL - time.monotonic()
                 if delay > 0:
                     await self._until(asyncio.sleep(delay))
-                if self._closing.is_set() or not self._delta():
+                if self._closing.is_set() or not (self._delta() or self._plan_moved()):
                     continue
                 if not await self._until(self.ws.append_slot()):
                     break
                 delta = self._delta()  # everything that came while waiting: one larger append
-                if delta:
+                if delta or self._plan_moved():
                     await self._append(delta)
         except asyncio.CancelledError:
             raise
@@ -142,12 +182,16 @@ class LiveStream:
             if self.state == "live":
                 self.state = "stuck"
 
+    def _plan_moved(self) -> bool:
+        return self.steps and bool(self._task_chunks())
+
     async def _start(self) -> None:
         while not self._delta():
             if not await self._until(self._wake.wait()):
                 self.state = "off"
                 return
             self._wake.clear()
+        at = self._plan_at  # the plan as it stood when the first words came (the budget check awaits Redis)
         self._rid = await self.ws.admit_stream()
         if self._rid is None:
             self.state = "off"
@@ -156,9 +200,33 @@ class LiveStream:
             return
         first = self._delta()
         try:
-            resp = await self.client.chat_startStream(
-                channel=self.channel, thread_ts=self.thread_ts, markdown_text=first,
-                recipient_user_id=self.user, recipient_team_id=self.team)
+            try:
+                self._plan_at, later = at, self._plan_at
+                args = self._text_args(first, first=True)
+                self._plan_at = later  # a step reached meanwhile goes with the next call
+                if later != at:
+                    self._wake.set()
+                extra = {"task_display_mode": "plan"} if self.steps else {}
+                resp = await self.client.chat_startStream(
+                    channel=self.channel, thread_ts=self.thread_ts, recipient_user_id=self.user,
+                    recipient_team_id=self.team, **args, **extra)
+            except SlackApiError as exc:
+                if not self.steps or slack_error(exc) not in CHUNK_REFUSALS:
+                    raise
+                # This Slack takes no plan: the article streams as plain Markdown, here and after.
+                log.info("no plan of steps in streams (%s): plain Markdown", slack_error(exc))
+                self.streamer.refuse(f"steps:{self.team}")
+                self.steps = False
+                if not await self.ws.start_slot():  # a second start: it counts in the budget too
+                    await self._release()
+                    self.state = "off"
+                    self.streamer.stats["not_admitted"] += 1
+                    return
+                resp = await self.client.chat_startStream(
+                    channel=self.channel, thread_ts=self.thread_ts, markdown_text=first,
+                    recipient_user_id=self.user, recipient_team_id=self.team)
+            else:
+                self._sent_tasks(args)
         except SlackApiError as exc:
             await self._release()
             self.state = "off"
@@ -189,8 +257,9 @@ class LiveStream:
         await self.on_started(self.ts)
 
     async def _append(self, delta: str) -> None:
+        args = self._text_args(delta)
         try:
-            await self.client.chat_appendStream(channel=self.channel, ts=self.ts, markdown_text=delta)
+            await self.client.chat_appendStream(channel=self.channel, ts=self.ts, **args)
         except SlackApiError as exc:
             err = slack_error(exc)
             if err == "ratelimited":  # the text stays buffered: next append, the stop or the update
@@ -211,6 +280,7 @@ class LiveStream:
             self.dirty = True
             self.state = "stuck"
             return
+        self._sent_tasks(args)
         self.sent += delta
         self.appends += 1
         self.streamer.stats["appends"] += 1
@@ -246,9 +316,8 @@ class LiveStream:
                 rest = target[len(self.sent):]
             else:
                 rest = self._delta(final=True)
-        kwargs = {}
-        if rest:
-            kwargs["markdown_text"] = rest
+        # Every step ends "complete" with the stream (a stopped plan never shows a step running).
+        kwargs = self._text_args(rest, done=True)
         if blocks_:
             kwargs["blocks"] = blocks_
         if metadata:

@@ -56,15 +56,17 @@ class Streamer:
         return self._team
 
     async def open(self, *, channel: str, thread_ts: str, user: str, team: str | None,
-                   on_started: Callable[[str], Awaitable[None]], budget_team: str | None = None) -> LiveStream | None:
+                   on_started: Callable[[str], Awaitable[None]], steps: bool = False,
+                   budget_team: str | None = None) -> LiveStream | None:
         """A stream for one job, or None when streaming is not possible here (then: today's way).
+        `steps`: show the job's steps as a plan (task_update chunks) where Slack takes them.
         `team`: the recipient's workspace; `budget_team`: the workspace whose budgets the calls
         spend (the job's installation; the recipient's when not given)."""
         team = team or await self.default_team()
         if not team or self.refused(f"team:{team}", f"channel:{channel}"):
             return None
         return LiveStream(self, self.workspace(budget_team or team), channel=channel, thread_ts=thread_ts, user=user,
-                          team=team, on_started=on_started)
+                          team=team, on_started=on_started, steps=steps)
 
     async def stop_quietly(self, channel: str, ts: str, team: str | None, **kwargs) -> bool:
         """Stop a stream left open by a crashed run, if the budget allows; never raises."""

@@ -177,7 +177,7 @@ def test_dm_dispatch_is_answered_in_its_thread(bot, slack, sample_text):
     assert word_count_of(article) >= 700
     shown = [c["args"]["status"] for c in slack.calls("assistant.threads.setStatus")
              if c["args"].get("channel_id") == dm]
-    assert any("Rédaction" in s for s in shown)  # the assistant-thread status, where Slack has it
+    assert "rédige l’article…" in shown  # the native status of a DM thread, where Slack has it
 
 
 def test_mention_with_a_dispatch_is_rewritten_once_despite_two_events(bot, slack, llm, channel, sample_text):

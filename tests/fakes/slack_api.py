@@ -74,6 +74,10 @@ STREAM_LIFETIME_SECONDS = 300.0  # Slack ends a stream about five minutes after 
 STREAM_RATE_LIMITS = {"chat.startStream": 20, "chat.appendStream": 100, "chat.stopStream": 20}
 RATE_WINDOW_SECONDS = 60.0
 VIEW_PUSH_LIMIT = 3
+STREAM_CHUNK_TYPES = {"markdown_text", "plan_update", "task_update", "blocks"}
+TASK_STATUSES = {"pending", "in_progress", "complete", "error"}
+ASSISTANT_PROMPTS_MAX = 4  # assistant.threads.setSuggestedPrompts
+ASSISTANT_LOADING_MAX = 10  # assistant.threads.setStatus loading_messages
 TRIGGER_TTL_SECONDS = 3.0
 
 KNOWN_BLOCK_TYPES = {
@@ -466,6 +470,8 @@ class FakeSlack:
             self._used_triggers: set[str] = set()
             self.long_texts: list[dict] = []
             self.statuses: list[dict] = []
+            self.suggested_prompts: list[dict] = []  # assistant.threads.setSuggestedPrompts
+            self.titles: list[dict] = []  # assistant.threads.setTitle
             self.responses: list[dict] = []
             self._last_us = 0
             self._ids = itertools.count(1)
@@ -477,6 +483,9 @@ class FakeSlack:
             self.rate_window = RATE_WINDOW_SECONDS
             self.streaming_enabled = True  # False: the streaming methods answer unknown_method
             self.stream_unsupported_channels: set[str] = set()  # channel_type_not_supported there
+            # Chunk types chat.*Stream take; remove "task_update" / "plan_update" to play a Slack
+            # that refuses them (invalid_chunks).
+            self.stream_chunk_types: set[str] = set(STREAM_CHUNK_TYPES)
 
     def reset(self) -> None:
         """Forget every call, message, view, file, channel setting and scripted failure."""
@@ -647,6 +656,14 @@ class FakeSlack:
             self._failures.setdefault(method, []).append(
                 {"error": error, "times": times, "retry_after": retry_after, "status": status})
 
+    def clear_failures(self, method: Optional[str] = None) -> None:
+        """Forgets the scripted failures of `method` (None: of every method)."""
+        with self._lock:
+            if method is None:
+                self._failures.clear()
+            else:
+                self._failures.pop(method, None)
+
     def hold(self, method: str, seconds: float, *, match: Optional[Callable[[dict], bool]] = None,
              times: Optional[int] = None) -> None:
         """Delays the answer to `method` by `seconds` AFTER the call took effect (times=None: until
@@ -690,6 +707,26 @@ class FakeSlack:
         n = next(self._ids)
         return (f"{self.root_url}/commands/{self.team_id}/{channel_id}/{user_id}/"
                 f"{message_ts or '-'}/{n}")
+
+    def assistant_thread(self, channel: str, *, user: str = "U1") -> str:
+        """Opens an assistant thread in the DM `channel` as Slack does (its root is the app's
+        `assistant_app_thread` message); returns its thread_ts."""
+        with self._lock:
+            ch = self._channel(channel, create=True)
+            ts = self._next_ts()
+            msg = self._bot_message("New Assistant Thread", None, ts)
+            msg.update({"subtype": "assistant_app_thread", "thread_ts": ts,
+                        "assistant_app_thread": {"title": "", "first_user_message": ""}})
+            self._store(ch["id"], msg, None)
+            return ts
+
+    def title_of(self, channel_id: str, thread_ts: str) -> Optional[str]:
+        """Latest assistant.threads.setTitle title of a thread."""
+        with self._lock:
+            for t in reversed(self.titles):
+                if t["channel_id"] == channel_id and t["thread_ts"] == thread_ts:
+                    return t["title"]
+        return None
 
     def status_of(self, channel_id: str, thread_ts: str) -> Optional[str]:
         """Latest assistant.threads.setStatus status for a thread ('' clears it)."""
@@ -1202,8 +1239,7 @@ class FakeSlack:
         if st.get("mode") and st["mode"] != mode:
             raise _ApiError("streaming_mode_mismatch")
         if chunks is not None:
-            if not isinstance(chunks, list):
-                raise _ApiError("invalid_chunks")
+            self._check_chunks(st, chunks)
             text = "".join(str(c.get("text", "")) for c in chunks
                            if isinstance(c, dict) and c.get("type") == "markdown_text")
         text = str(text)
@@ -1211,6 +1247,32 @@ class FakeSlack:
             raise _ApiError("msg_too_long")
         st["mode"] = mode
         return text
+
+    def _check_chunks(self, st: dict, chunks: Any) -> None:
+        """Chunks as Slack takes them (slack_sdk.models.messages.chunk): markdown_text {text},
+        plan_update {title}, task_update {id, title, status pending|in_progress|complete|error};
+        types this Slack does not take (stream_chunk_types) answer invalid_chunks. The plan's
+        title and each task's latest state are kept on the stream ("plan", "tasks")."""
+        if not isinstance(chunks, list) or not chunks:
+            raise _ApiError("invalid_chunks")
+        for i, c in enumerate(chunks):
+            kind = c.get("type") if isinstance(c, dict) else None
+            if kind not in self.stream_chunk_types:
+                raise _ApiError("invalid_chunks", [f"[ERROR] unsupported chunk type [json-pointer:/chunks/{i}/type]"])
+            if kind == "markdown_text" and not isinstance(c.get("text"), str):
+                raise _ApiError("invalid_chunks", [f"[ERROR] missing text [json-pointer:/chunks/{i}/text]"])
+            if kind == "plan_update" and not str(c.get("title") or "").strip():
+                raise _ApiError("invalid_chunks", [f"[ERROR] missing title [json-pointer:/chunks/{i}/title]"])
+            if kind == "task_update" and (not str(c.get("id") or "").strip() or not str(c.get("title") or "").strip()
+                                          or c.get("status") not in TASK_STATUSES):
+                raise _ApiError("invalid_chunks", [f"[ERROR] task_update needs id, title and a status "
+                                                   f"[json-pointer:/chunks/{i}]"])
+        for c in chunks:
+            if c["type"] == "plan_update":
+                st["plan"] = c["title"]
+            elif c["type"] == "task_update":
+                st.setdefault("tasks", {})[c["id"]] = {"title": c["title"], "status": c["status"]}
+                st.setdefault("task_log", []).append((c["id"], c["status"]))
 
     def _stream_grow(self, st: dict, text: str) -> None:
         if not text:
@@ -1245,7 +1307,10 @@ class FakeSlack:
               "state": "streaming", "markdown": "", "mode": None, "chunks": [], "appends": 0,
               "started_at": time.time(), "_started_mono": time.monotonic(), "first_text_at": None,
               "stopped_at": None, "recipient_user_id": args.get("recipient_user_id"),
-              "recipient_team_id": args.get("recipient_team_id"), "stop_blocks": None}
+              "recipient_team_id": args.get("recipient_team_id"), "stop_blocks": None,
+              "task_display_mode": args.get("task_display_mode"), "plan": None, "tasks": {}, "task_log": []}
+        if args.get("task_display_mode") not in (None, "timeline", "plan"):
+            raise _ApiError("invalid_arguments", ["[ERROR] task_display_mode: timeline or plan"])
         text = self._stream_text(st, args)
         self._budget("chat.startStream")
         ts = self._next_ts()
@@ -1262,7 +1327,9 @@ class FakeSlack:
             raise _ApiError("unknown_method")
         st = self._stream_of(args)
         text = self._stream_text(st, args)
-        if not text:
+        only_tasks = isinstance(args.get("chunks"), list) and any(
+            isinstance(c, dict) and c.get("type") in ("task_update", "plan_update") for c in args["chunks"])
+        if not text and not only_tasks:
             raise _ApiError("no_text")
         self._budget("chat.appendStream")
         st["appends"] += 1
@@ -1497,10 +1564,56 @@ class FakeSlack:
         if not args.get("channel_id") or not args.get("thread_ts") or "status" not in args:
             raise _ApiError("invalid_arguments",
                             ["[ERROR] channel_id, thread_ts and status are required"])
+        loading = args.get("loading_messages")
+        if loading is not None and (not isinstance(loading, list) or len(loading) > ASSISTANT_LOADING_MAX
+                                    or not all(isinstance(m, str) and m.strip() for m in loading)):
+            raise _ApiError("invalid_arguments",
+                            [f"[ERROR] loading_messages: up to {ASSISTANT_LOADING_MAX} non-empty strings"])
         self._channel(args["channel_id"])
         self.statuses.append({"channel_id": args["channel_id"], "thread_ts": args["thread_ts"],
-                              "status": args["status"], "ts": time.time()})
+                              "status": args["status"], "loading_messages": loading, "ts": time.time()})
         return {}
+
+    def _assistant_threads_set_suggested_prompts(self, args: dict) -> dict:
+        """channel_id and 1 to 4 prompts, each a non-empty title and message; thread_ts optional
+        (an agent_view app sets them for its Messages tab, where thread_ts is ignored)."""
+        if not args.get("channel_id"):
+            raise _ApiError("invalid_arguments", ["[ERROR] missing required field: channel_id"])
+        prompts = args.get("prompts")
+        if not isinstance(prompts, list) or not 1 <= len(prompts) <= ASSISTANT_PROMPTS_MAX:
+            raise _ApiError("invalid_arguments",
+                            [f"[ERROR] prompts: between 1 and {ASSISTANT_PROMPTS_MAX} items"])
+        for i, p in enumerate(prompts):
+            if not isinstance(p, dict) or not str(p.get("title") or "").strip() \
+                    or not str(p.get("message") or "").strip():
+                raise _ApiError("invalid_arguments",
+                                [f"[ERROR] prompts[{i}] needs a non-empty title and message"])
+        self._channel(args["channel_id"])
+        self.suggested_prompts.append({"channel_id": args["channel_id"], "thread_ts": args.get("thread_ts"),
+                                       "title": args.get("title"), "prompts": copy.deepcopy(prompts),
+                                       "ts": time.time()})
+        return {}
+
+    def _assistant_threads_set_title(self, args: dict) -> dict:
+        if not args.get("channel_id") or not args.get("thread_ts") or not str(args.get("title") or "").strip():
+            raise _ApiError("invalid_arguments",
+                            ["[ERROR] channel_id, thread_ts and a non-empty title are required"])
+        self._channel(args["channel_id"])
+        self.titles.append({"channel_id": args["channel_id"], "thread_ts": args["thread_ts"],
+                            "title": args["title"], "ts": time.time()})
+        return {}
+
+    def _conversations_members(self, args: dict) -> dict:
+        """The members of a channel the bot can read (paged)."""
+        ch = self._channel(args.get("channel"))
+        if not ch["is_member"] and ch["is_private"] and not ch["is_im"]:
+            raise _ApiError("channel_not_found")
+        members = sorted(ch.get("members", ()))
+        limit = max(1, min(int(args.get("limit") or 100), 1000))
+        start = _offset(args.get("cursor"))
+        more = start + limit < len(members)
+        return {"members": members[start:start + limit],
+                "response_metadata": {"next_cursor": _cursor(start + limit) if more else ""}}
 
     def _channel_info(self, ch: dict) -> dict:
         info = {"id": ch["id"], "name": ch["name"], "is_channel": not ch["is_im"],
@@ -1678,6 +1791,9 @@ class FakeSlack:
         "files.getUploadURLExternal": _files_get_upload_url_external,
         "files.completeUploadExternal": _files_complete_upload_external,
         "assistant.threads.setStatus": _assistant_threads_set_status,
+        "assistant.threads.setSuggestedPrompts": _assistant_threads_set_suggested_prompts,
+        "assistant.threads.setTitle": _assistant_threads_set_title,
+        "conversations.members": _conversations_members,
         "conversations.info": _conversations_info,
         "conversations.join": _conversations_join,
         "conversations.replies": _conversations_replies,

@@ -275,6 +275,38 @@ def app_mention_event(text: str, channel: str = DEFAULT_CHANNEL_ID, user: str = 
     return ev
 
 
+def assistant_thread_started_event(channel: str, thread_ts: str, user: str = DEFAULT_USER_ID, *,
+                                   context_channel: Optional[str] = None,
+                                   team: str = DEFAULT_TEAM_ID) -> dict:
+    """`assistant_thread_started`: the user opened the app's assistant container (split view);
+    `context_channel` is the channel they were viewing (none: opened from the app's own DM)."""
+    context: dict[str, Any] = {}
+    if context_channel:
+        context = {"channel_id": context_channel, "team_id": team, "enterprise_id": None}
+    return {"type": "assistant_thread_started",
+            "assistant_thread": {"user_id": user, "context": context, "channel_id": channel,
+                                 "thread_ts": thread_ts},
+            "event_ts": new_ts()}
+
+
+def assistant_thread_context_changed_event(channel: str, thread_ts: str, user: str = DEFAULT_USER_ID, *,
+                                           context_channel: str, team: str = DEFAULT_TEAM_ID) -> dict:
+    """`assistant_thread_context_changed`: the user moved to another channel, the container open."""
+    return {"type": "assistant_thread_context_changed",
+            "assistant_thread": {"user_id": user, "channel_id": channel, "thread_ts": thread_ts,
+                                 "context": {"channel_id": context_channel, "team_id": team,
+                                             "enterprise_id": None}},
+            "event_ts": new_ts()}
+
+
+def app_home_opened_event(user: str = DEFAULT_USER_ID, channel: Optional[str] = None, *,
+                          tab: str = "home") -> dict:
+    """`app_home_opened` (tab "home" or "messages"; an agent_view app gets "messages" where an
+    assistant_view app got `assistant_thread_started`)."""
+    return {"type": "app_home_opened", "user": user, "channel": channel or "D" + user[1:],
+            "tab": tab, "event_ts": new_ts()}
+
+
 def url_verification(challenge: Optional[str] = None, *,
                      signing_secret: str = DEFAULT_SIGNING_SECRET,
                      timestamp: Optional[int] = None) -> Request:
