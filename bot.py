@@ -141,7 +141,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event) -> None:
                            starts_per_min=settings.stream_starts_per_min)
     await budgets.start()
     client = _web_client(settings)
-    client.pacer = budgets  # chat.postMessage / chat.update: about one a second per channel
+    client.pacer = budgets  # chat.postMessage: about one a second per channel, for every worker
     publisher = Publisher(client, state)
     wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher)
     streamer = None

@@ -6,7 +6,7 @@ Held per team:
   until it is made or given back, so no 60 s window ever holds more starts or stops than the budget;
 - chat.appendStream (Tier 4, about 100 a minute): a sliding window, smoothed by a GCRA bucket (a
   small burst, then a steady rate);
-- chat.postMessage / chat.update: about one a second per channel, with a small burst (GCRA);
+- chat.postMessage: about one a second per channel, with a small burst (GCRA);
 - `ratelimited` answers: the method is paused for every worker for its Retry-After.
 
 Each check is one Lua script (atomic), timed by Redis's own clock (TIME), so workers on several
@@ -43,7 +43,7 @@ HEARTBEAT_EVERY = 5.0
 HEARTBEAT_TTL = 15.0            # a worker not seen for this long is no longer counted
 REDIS_RETRY_AFTER = 1.0         # after a Redis failure, count locally for this long before retrying
 UNKNOWN_WORKERS = 10            # never reached Redis yet: assume this many workers share the budgets
-POST_INTERVAL = 1.0             # chat.postMessage / chat.update: one a second per channel…
+POST_INTERVAL = 1.0             # chat.postMessage: one a second per channel…
 POST_BURST = 3                  # …after a burst of this many
 MAX_POLL = 1.0                  # a waiting call asks again at least this often
 DEFAULT_TEAM = "-"
@@ -265,9 +265,11 @@ class SlackBudgets:
 
             # Fail fast: a budget check never waits long on an unreachable Redis (no retries; the
             # next check tries again after REDIS_RETRY_AFTER).
-            self.redis = aioredis.Redis.from_url(
+            # A blocking pool: a burst of streams waits for a connection rather than failing over.
+            pool = aioredis.BlockingConnectionPool.from_url(
                 redis_url, decode_responses=True, socket_timeout=redis_timeout,
-                socket_connect_timeout=redis_timeout, retry=Retry(NoBackoff(), 0), max_connections=200)
+                socket_connect_timeout=redis_timeout, retry=Retry(NoBackoff(), 0), max_connections=50, timeout=5)
+            self.redis = aioredis.Redis(connection_pool=pool)
             self._scripts = {name: self.redis.register_script(src) for name, src in (
                 ("admit", _ADMIT), ("stop", _STOP), ("slot", _SLOT), ("pause", _PAUSE),
                 ("heartbeat", _HEARTBEAT))}
@@ -290,6 +292,7 @@ class SlackBudgets:
             except Exception:  # noqa: BLE001 - leaving anyway; the entry expires
                 pass
             await self.redis.aclose()
+            await self.redis.connection_pool.disconnect()
 
     async def _beat(self) -> None:
         n = await self._call("heartbeat", [self._key("workers")], [self.worker_id, int(HEARTBEAT_TTL * 1000)])
@@ -509,7 +512,7 @@ class SlackBudgets:
         self._later(team, "append", now, cid)
         return 0.0
 
-    # -- chat.postMessage / chat.update, per channel -----------------------------------------
+    # -- chat.postMessage, per channel -----------------------------------------
     async def post_slot(self, team: str | None, channel: str) -> None:
         """Wait until one more message may be posted or updated in this channel."""
         team = team or DEFAULT_TEAM

@@ -269,7 +269,7 @@ class JobRunner:
 
     async def _label_orphan(self, spec: JobSpec, ts: str) -> None:
         if self.streamer is not None:
-            await self.streamer.stop_quietly(spec.channel, ts, getattr(spec, "team_id", None) or spec.recipient_team_id,
+            await self.streamer.stop_quietly(spec.channel, ts, getattr(spec, "team_id", None),
                                              blocks=blocks.draft_label_blocks())
 
     async def _drop_unrecorded_stream(self, spec: JobSpec, status_ts: str | None) -> None:

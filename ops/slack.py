@@ -10,14 +10,16 @@ from .logs import channel_var, team_var
 from .metrics import Metrics, metrics, surface_of
 
 
-# Posting methods paced per channel (about one message a second per channel, Slack's rule).
-PACED = frozenset({"chat.postMessage", "chat.update"})
+# Paced per channel: Slack's rule for posting is about one message a second per channel (short
+# bursts allowed). chat.update is not in it (Tier 3, per workspace; the retry handler honours a
+# `ratelimited`): pacing the status line's updates made articles show seconds later.
+PACED = frozenset({"chat.postMessage"})
 
 
 class MeteredWebClient(AsyncWebClient):
     """AsyncWebClient counting failed calls (after the SDK's own retries) by method and error code.
-    With a `pacer` (a worker's jobs.limits.SlackBudgets), each chat.postMessage / chat.update first
-    waits for its channel's slot, shared by every worker, in the team of the job at hand."""
+    With a `pacer` (a worker's jobs.limits.SlackBudgets), each chat.postMessage first waits for its
+    channel's slot, shared by every worker, in the team of the job at hand."""
 
     pacer = None
 

@@ -298,3 +298,34 @@ async def test_each_check_is_one_round_trip_to_redis(url, workers):
         assert commands() - n0 <= 50 * 4 + 8
     finally:
         r.close()
+
+
+# --------------------------------------------------------------------------- through the Slack client
+
+
+async def test_workers_clients_post_in_one_channel_at_slacks_pace_counted_on_slacks_side(workers):
+    """Three workers' real slack_sdk clients (ops.slack.MeteredWebClient with the shared pacer)
+    posting into one channel at once: the fake Slack receives a burst of three, then about one a
+    second (shortened here to one every 0.25 s); status updates (chat.update) are not held."""
+    from ops.slack import MeteredWebClient
+    from tests.fakes.slack_api import FakeSlack
+
+    ws = await workers(3, post_interval=0.25, post_burst=3)
+    with FakeSlack() as slack:
+        clients = []
+        for w in ws:
+            c = MeteredWebClient(token=slack.bot_token, base_url=slack.base_url)
+            c.pacer = w
+            clients.append(c)
+        t0 = time.time()
+        await asyncio.gather(*(clients[i % 3].chat_postMessage(channel="C1", text=f"m{i}") for i in range(9)))
+        posts = sorted(c["ts"] - t0 for c in slack.calls("chat.postMessage") if c["ok"])
+        assert len(posts) == 9
+        assert posts[2] < 0.2
+        for k in range(3, 9):
+            assert posts[k] >= (k - 2) * 0.25 - 0.05, [round(p, 2) for p in posts]
+        ts = slack.messages("C1")[0]["ts"]
+        t1 = time.monotonic()
+        await clients[0].chat_postMessage(channel="C2", text="ailleurs")  # another channel: no wait
+        await clients[1].chat_update(channel="C1", ts=ts, text="mise à jour")  # not paced
+        assert time.monotonic() - t1 < 0.2

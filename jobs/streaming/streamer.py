@@ -61,11 +61,13 @@ class Streamer:
         """A stream for one job, or None when streaming is not possible here (then: today's way).
         `steps`: show the job's steps as a plan (task_update chunks) where Slack takes them.
         `team`: the recipient's workspace; `budget_team`: the workspace whose budgets the calls
-        spend (the job's installation; the recipient's when not given)."""
-        team = team or await self.default_team()
+        spend, the job's installation (OAuth mode); else the bot token's own workspace, as Slack
+        counts per token (the recipient may belong to another workspace of a Grid or shared channel)."""
+        home = await self.default_team()
+        team = team or home
         if not team or self.refused(f"team:{team}", f"channel:{channel}"):
             return None
-        return LiveStream(self, self.workspace(budget_team or team), channel=channel, thread_ts=thread_ts, user=user,
+        return LiveStream(self, self.workspace(budget_team or home or team), channel=channel, thread_ts=thread_ts, user=user,
                           team=team, on_started=on_started, steps=steps)
 
     async def stop_quietly(self, channel: str, ts: str, team: str | None, **kwargs) -> bool:
