@@ -205,6 +205,10 @@ def settings_modal(current: dict, private_metadata: str) -> dict:
     ]
     if current.get("wordpress_available"):
         blocks.append(_wordpress_checkbox(current.get("wordpress", True) is not False))
+    if "workspace_site" in current:  # a workspace admin, OAuth mode: the workspace's WordPress site
+        from .workspace_site import site_blocks
+
+        blocks += site_blocks(current["workspace_site"])
     return _modal(SETTINGS_MODAL, "Réglages SEO", "Enregistrer", blocks, private_metadata)
 
 

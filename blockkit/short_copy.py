@@ -70,7 +70,7 @@ def social_message(texts: dict, fields: tuple, issues: list[dict], *, version: i
         blocks.append(_section(f"*{label}* ({_fr_int(len(text))}/{_fr_int(limit)} car.)\n```{body}```"))
     if issues:
         blocks.append(_section(_issue_line(issues)))
-    else:
+    elif all(_plain(texts.get(name)).strip() for name, _label, _limit in fields):  # never over nothing
         blocks.append(_context(":white_check_mark: Chiffres, noms et citations conformes à la dépêche."))
     return _message(_escaped_fit(f"Textes pour les réseaux sociaux (version {int(version)})", FALLBACK_TEXT_MAX),
                     blocks)

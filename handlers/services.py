@@ -15,3 +15,4 @@ class Services:
     state: State
     submitter: Submitter
     usage: UsageStore | None = None  # App Home figures; None: not shown
+    tenancy: object | None = None  # OAuth mode: store, tokens, secrets, lifecycle (bot.build_tenancy)

@@ -102,6 +102,14 @@ class LocalQueue:
     def consuming(self) -> bool:
         return self._handler is not None
 
+    async def cancel_where(self, match) -> int:
+        """Drops the jobs not started yet whose spec matches (an uninstalled workspace's)."""
+        doomed = [s for s in self._pending if match(s)]
+        self._pending = [s for s in self._pending if not match(s)]
+        for spec in doomed:
+            self._running.discard(spec.id)
+        return len(doomed)
+
     async def alive(self, job_id: str) -> bool:
         return job_id in self._running
 
@@ -194,6 +202,25 @@ class SaqQueue:
                         timers={"sweep": SWEEP_EVERY}, shutdown_grace_period_s=5)
         self._worker = worker
         await worker.start()
+
+    async def cancel_where(self, match) -> int:
+        """Aborts the queued jobs whose spec matches (an uninstalled workspace's): no worker takes
+        them. A job already running stops at its next Slack call (its tokens are revoked)."""
+        from saq.job import Status
+
+        await self._connect()
+        doomed = []
+        async for job in self.queue.iter_jobs(statuses=[Status.QUEUED]):
+            try:
+                spec = JobSpec.model_validate((job.kwargs or {}).get("spec") or {})
+            except ValueError:
+                continue
+            if match(spec):
+                doomed.append(job)
+        for job in doomed:
+            await self.queue.abort(job, "uninstalled")
+            await self.queue.finish_abort(job)
+        return len(doomed)
 
     def consuming(self) -> bool:
         """saq's worker runs its dequeue loops (it stops them when it shuts down)."""

@@ -29,7 +29,7 @@ from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_erro
 from .queue import HEARTBEAT_TIMEOUT
 from .quotas import Quotas
 from .settings import BotSettings
-from .short_copy import run_short_copy
+from .short_copy import FAILED as SHORT_COPY_FAILED, run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
 from .streaming import LiveStream, Streamer
@@ -187,7 +187,7 @@ class JobRunner:
                 await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(str(exc)))
                 await self.state.job_set(spec.id, "done", "input")
             except LLMError as exc:
-                await self._failed(spec, status_ts, str(exc))
+                await self._failed(spec, status_ts, str(exc), status=SHORT_COPY_FAILED[spec.kind])
             return
 
         version_no = await self.state.job_get(spec.id, "version")
@@ -237,7 +237,7 @@ class JobRunner:
         # The version is saved: free the thread and the quota BEFORE its buttons show.
         await self.release(spec)
         version = data["version"]
-        wordpress = (self.wordpress.client is not None
+        wordpress = (await self.wordpress.available()
                      and (await self.state.channel_settings(spec.settings_channel or spec.channel)).get(
                          "wordpress", True) is not False)
         messages = blocks.article_messages(
@@ -375,15 +375,15 @@ class JobRunner:
             "created_at": time.time(),
         }
 
-    async def _failed(self, spec: JobSpec, status_ts: str | None, message: str) -> None:
+    async def _failed(self, spec: JobSpec, status_ts: str | None, message: str,
+                      status: str = ":x: La réécriture a échoué (détail ci-dessous).") -> None:
         await self.state.job_set(spec.id, "spec", spec.model_dump_json())
         # Free the thread and the quota before the Réessayer button shows: a quick click was refused.
         await self.release(spec)
         msg = blocks.error_message(message, retry_value=spec.id)
         await self.publisher.post_once(spec.id, "error", channel=spec.channel, thread_ts=spec.thread_ts, **msg)
         if status_ts:
-            await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
-                ":x: La réécriture a échoué (détail ci-dessous)."))
+            await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(status))
         await self.state.job_set(spec.id, "done", "failed")
 
     async def _permalink(self, channel: str, ts: str | None) -> str | None:

@@ -40,6 +40,17 @@ class BotSettings:
     stream: bool = True  # SEO_STREAM: write the article into the thread as the model writes it
     stream_appends_per_min: int = 100  # Slack's budgets per workspace (Tier 4 / Tier 2)
     stream_starts_per_min: int = 20
+    # OAuth mode (several workspaces): on when both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set.
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    encryption_key: str = field(default="", repr=False)  # SEO_ENCRYPTION_KEY (Fernet), tokens at rest
+    oauth_redirect_uri: str = ""  # SLACK_REDIRECT_URI
+    oauth_scopes: tuple[str, ...] = ()  # SLACK_SCOPES; empty: manifest.yml's
+    token_refresh_minutes: int = 120  # rotate a bot token this long before it expires
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
 
     @classmethod
     def from_env(cls) -> "BotSettings":
@@ -69,6 +80,12 @@ class BotSettings:
             stream=os.environ.get("SEO_STREAM", "on").strip().lower() not in ("off", "0", "false", "no", "non"),
             stream_appends_per_min=_int("SEO_STREAM_APPENDS_PER_MIN", 100),
             stream_starts_per_min=_int("SEO_STREAM_STARTS_PER_MIN", 20),
+            client_id=os.environ.get("SLACK_CLIENT_ID", "").strip(),
+            client_secret=os.environ.get("SLACK_CLIENT_SECRET", "").strip(),
+            encryption_key=os.environ.get("SEO_ENCRYPTION_KEY", "").strip(),
+            oauth_redirect_uri=os.environ.get("SLACK_REDIRECT_URI", "").strip(),
+            oauth_scopes=tuple(sorted(_list("SLACK_SCOPES"))),
+            token_refresh_minutes=_int("SEO_TOKEN_REFRESH_MINUTES", 120),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

@@ -16,10 +16,16 @@ DONE = {
     "titles": ":white_check_mark: Titres proposés ci-dessous.",
     "social": ":white_check_mark: Les textes pour les réseaux sociaux sont prêts ci-dessous.",
 }
+# The status line when the model failed (the detail and « Réessayer » follow in the thread).
+FAILED = {
+    "titles": ":x: Les titres n’ont pas pu être proposés (détail ci-dessous).",
+    "social": ":x: Les textes pour les réseaux sociaux n’ont pas pu être rédigés (détail ci-dessous).",
+}
 
 
 async def run_short_copy(runner, spec, status_ts: str, source: str) -> None:
-    """`runner`: the JobRunner (engine, state, publisher). LLM errors propagate to its caller."""
+    """`runner`: the JobRunner (engine, state, publisher). LLM errors propagate to its caller, an
+    incomplete reply too (seo.substance.IncompleteReply): nothing is posted as ready then."""
     state, publisher = runner.state, runner.publisher
     raw = await state.job_get(spec.id, "short_copy")
     if raw:

@@ -34,3 +34,8 @@ class JobSpec(BaseModel):
     # (the one the requester was viewing), and whether to set the thread's status and title.
     settings_channel: str | None = None
     assistant: bool = False
+    # The installation the job acts for (OAuth mode; None in single-workspace mode). Its bot token
+    # is looked up by the worker, never written here.
+    team_id: str | None = None
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False

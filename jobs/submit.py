@@ -13,6 +13,7 @@ from .quotas import Limit, Quotas
 from .settings import BotSettings
 from .spec import JobSpec
 from .state import State
+from tenancy.jobs import stamp
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class Submitter:
         return False
 
     async def _enqueue(self, spec: JobSpec) -> Outcome:
+        spec = stamp(spec)  # OAuth mode: the team it acts for (never its token)
         if not await self._lock(spec):
             return Outcome.BUSY
         try:

@@ -23,17 +23,33 @@ NOT_CONFIGURED = ("WordPress n’est pas configuré sur ce serveur (WORDPRESS_UR
 
 
 class WordPressJob:
-    def __init__(self, settings: WordPressSettings | None, state: State, publisher: Publisher):
+    def __init__(self, settings: WordPressSettings | None, state: State, publisher: Publisher, sites=None):
         self.client = WordPressClient(settings) if settings else None
         self.state = state
         self.publisher = publisher
+        self.sites = sites  # OAuth mode: tenancy.wordpress.TeamSites (a site per workspace)
+
+    async def available(self) -> bool:
+        """Does the current workspace send drafts somewhere (its own site, or WORDPRESS_*)?"""
+        return self.client is not None or (self.sites is not None and await self.sites.describe() is not None)
 
     async def close(self) -> None:
         if self.client is not None:
             await self.client.close()
 
     async def run(self, spec: JobSpec) -> None:
-        if self.client is None:
+        own = await self.sites.settings() if self.sites is not None else None
+        if own is None:
+            await self._run(spec, self.client)
+            return
+        client = WordPressClient(own)  # the workspace's own site (its password decrypted here only)
+        try:
+            await self._run(spec, client)
+        finally:
+            await client.close()
+
+    async def _run(self, spec: JobSpec, wp: WordPressClient | None) -> None:
+        if wp is None:
             await self._notice(spec, NOT_CONFIGURED)
             return
         data = await self.state.version(spec.article_id, spec.base_version)
@@ -49,7 +65,7 @@ class WordPressJob:
             await self.state.save_wordpress_post(spec.article_id, post_id, version)
 
         try:
-            result = await send_draft(self.client, Article(**data["article"]), data["body_markdown"],
+            result = await send_draft(wp, Article(**data["article"]), data["body_markdown"],
                                       article_id=spec.article_id,
                                       known_post_id=(before or {}).get("post_id"), record=record)
         except WordPressError as exc:

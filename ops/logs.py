@@ -31,7 +31,7 @@ BODY_DUMPERS = ("slack_bolt", "slack_sdk", "openai", "saq", "httpx", "httpcore",
 QUIET = ("httpx", "httpcore", "httpx2", "httpcore2", "aiohttp.access")
 
 SECRET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "OPENAI_API_KEY",
-                   "WORDPRESS_APP_PASSWORD")
+                   "WORDPRESS_APP_PASSWORD", "SLACK_CLIENT_SECRET", "SEO_ENCRYPTION_KEY")
 _SHAPES = re.compile(
     r"xox[abposre]-[A-Za-z0-9-]{6,}"  # Slack bot, user, app-config tokens
     r"|xapp-[A-Za-z0-9-]{6,}"  # Slack app-level tokens

@@ -6,12 +6,15 @@ in the exact words the repair prompt sends back.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from .article import Article, Draft, Section
 from .fidelity import FidelityGuard, FidelityIssue, strip_links
 from .keywords import contains_keyword, make_slug
+from .prompts import SYSTEM_PROMPT
+from .substance import Gap, Instructions, Rule, descriptions, duplicates, gap, judge, placeholder
 from .typography import french_typography, neutralise_mentions
 
 META_TITLE_MAX = 60
@@ -76,6 +79,56 @@ def trim_at_word(text: str, limit: int, ellipsis: bool = False) -> str:
     return cut.rstrip(" ,;:–—-\u00a0") + ("…" if ellipsis else "")
 
 
+ARTICLE_RULES = {
+    "focus_keyword": Rule("le mot-clé principal (focus_keyword)", 1, 2,
+                          "l’expression de 1 à 4 mots qu’un lecteur taperait dans un moteur de recherche"),
+    "title": Rule("le titre (title)", 3, 15, "un titre informatif, mot-clé principal au début"),
+    "meta_description": Rule("la méta-description (meta_description)", 8, 60,
+                             f"entre {META_DESC_MIN} et {META_DESC_MAX} caractères, avec le mot-clé principal"),
+    "lead": Rule("le chapô (lead)", 10, 50, "2 ou 3 phrases qui résument l’information et contiennent le mot-clé"),
+    "heading": Rule("l’intertitre (heading)", 1, 2, "un intertitre court et informatif"),
+    "body": Rule("le texte (body)", 15, 80, "des paragraphes de 2 à 4 phrases tirés de la dépêche"),
+}
+# Labels a field may answer with instead of a text (« Titre SEO », « Chapô »).
+ARTICLE_LABELS = ("titre", "titre SEO", "méta-description", "meta description", "chapô", "chapeau", "intertitre",
+                  "mot-clé", "mot-clé principal", "slug", "corps", "corps de l’article", "paragraphe", "section")
+
+
+@functools.cache
+def article_instructions(*task: str) -> Instructions:
+    """The wording an article is written from: system prompt, the task, the schema's descriptions."""
+    return Instructions(SYSTEM_PROMPT, *task, *descriptions(Draft), labels=ARTICLE_LABELS)
+
+
+def article_gaps(article: Article, instructions: Instructions | None = None) -> list[Gap]:
+    """The fields of a polished article that are not real texts (seo/substance.py): keyword, title,
+    meta description, lead, every heading and body; the SEO title and the slug are derived (polish)."""
+    r = ARTICLE_RULES
+    found = [g for g in (gap(name, getattr(article, name), r[name], instructions)
+                         for name in ("focus_keyword", "title", "meta_description", "lead")) if g]
+    if not article.sections:
+        found.append(Gap("sections", "les sections (sections)", "sont absentes",
+                         "au moins 4 sections, chacune avec un intertitre"))
+    for i, s in enumerate(article.sections, 1):
+        for part, text in (("heading", s.heading), ("body", s.body)):
+            rule = r[part]
+            label = f"{rule.label.split(' (')[0]} de la section {i} ({part})"
+            g = gap(f"sections.{i}.{part}", text, Rule(label, rule.min_words, rule.min_chars, rule.expect),
+                    instructions)
+            if g:
+                found.append(g)
+    if not found and not article.slug.strip("-"):
+        found.append(Gap("slug", "le slug", "est vide"))
+    bad = {g.field for g in found}
+    items = [("title", "le titre", article.title), ("lead", "le chapô", article.lead)]
+    items += [(f"sections.{i}.body", f"le texte de la section {i}", s.body) for i, s in enumerate(article.sections, 1)]
+    found += [d for d in duplicates(items) if d.field not in bad]
+    headings = [(f"sections.{i}.heading", f"l’intertitre de la section {i}", s.heading)
+                for i, s in enumerate(article.sections, 1)]
+    found += [d for d in duplicates(headings) if d.field not in bad]
+    return found
+
+
 def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None,
            credit: str | None = None) -> Article:
     """Everything code can fix, without a model. Returns a new Article."""
@@ -84,7 +137,10 @@ def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None
         a.focus_keyword = keyword
     a.focus_keyword = re.sub(r"\s+", " ", strip_links(neutralise_mentions(a.focus_keyword))).strip().strip("«»\"'").strip()
     a.title = guard.fix_quotes(_clean_field(a.title, guard))
-    a.meta_title = _clean_field(a.meta_title, guard) or a.title
+    # The SEO title can be derived: an empty, placeholder or fragmentary one falls back to the title.
+    a.meta_title = _clean_field(a.meta_title, guard)
+    if judge(a.meta_title, ARTICLE_RULES["title"], article_instructions()):
+        a.meta_title = a.title
     a.meta_description = guard.fix_quotes(_clean_field(a.meta_description, guard))
     a.lead = guard.fix_quotes(_clean_body(a.lead, guard))
     sections = _split_inline_headings(a.sections)
@@ -93,9 +149,10 @@ def polish(article: Article, guard: FidelityGuard, *, keyword: str | None = None
                 body=guard.fix_quotes(_clean_body(s.body, guard)))
         for s in sections
     ]
-    a.secondary_keywords = [k for k in (_clean_field(k, guard) for k in a.secondary_keywords) if k][:6]
+    a.secondary_keywords = [k for k in (_clean_field(k, guard) for k in a.secondary_keywords)
+                            if k and not placeholder(k)][:6]
     a.keyword_suggestions = [k for k in (_clean_field(k, guard) for k in a.keyword_suggestions)
-                             if k and k.lower() != a.focus_keyword.lower()][:5]
+                             if k and not placeholder(k) and k.lower() != a.focus_keyword.lower()][:5]
     # Meta fields: trim at a word boundary when that keeps the keyword.
     if len(a.meta_title) > META_TITLE_MAX:
         trimmed = trim_at_word(a.meta_title, META_TITLE_MAX)
@@ -165,9 +222,7 @@ def find_problems(article: Article, *, body_words: int, min_words: int,
     n = len(article.sections)
     if n < MIN_SECTIONS:
         p.append(Problem("few_headings", f"L’article n’a que {n} intertitre(s) : il en faut au moins 4."))
-    if not kw.strip():
-        p.append(Problem("no_keyword", "Le mot-clé principal (focus_keyword) est vide."))
-    else:
+    if kw.strip():  # an empty keyword is a gap (article_gaps)
         for field, label in (("title", "le titre"), ("meta_title", "le titre SEO"), ("lead", "le chapô"),
                              ("meta_description", "la méta-description")):
             if not contains_keyword(getattr(article, field), kw):

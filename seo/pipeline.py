@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .analysis import Document, analyze, count_words
 from .article import Article, Draft
-from .checks import MIN_SECTIONS, fidelity_issues, find_problems, looks_french, polish
+from .checks import (MIN_SECTIONS, Problem, article_gaps, article_instructions, fidelity_issues, find_problems,
+                     looks_french, polish)
 from .cleaning import Dispatch, clean
 from .config import EngineSettings
 from .errors import InputError, LLMError
@@ -34,6 +35,7 @@ from .prompts import draft_messages, repair_messages, revision_messages
 from .social import SocialCopy, write_social
 from .render import body_markdown, to_html, to_markdown
 from .streaming import MarkdownStream, OnText
+from .substance import Gap, IncompleteReply
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +87,11 @@ class _Candidate:
     analysis: dict
     hard: int
     round_no: int = 0
+    gaps: list[Gap] = field(default_factory=list)
 
     def rank(self, min_words: int) -> tuple:
-        # Fidelity first, then length, then the other rules.
-        return (len(self.issues), self.words < min_words, self.hard)
+        # Real texts in every field first, then fidelity, then length, then the other rules.
+        return (len(self.gaps), len(self.issues), self.words < min_words, self.hard)
 
 
 def guard_for(dispatch: Dispatch) -> FidelityGuard:
@@ -213,21 +216,25 @@ class Engine:
         guard = guard_for(dispatch)
         credit = credit if credit is not None else dispatch.credit
         best: _Candidate | None = None
+        instructions = article_instructions()
         for round_no in range(MAX_REPAIR_ROUNDS + 1):
             await progress("checking", None)
             article = polish(Article(**draft.model_dump()), guard, keyword=keyword, credit=credit)
             words = count_words(article.body_text())
             issues = fidelity_issues(article, guard, draft)
             analysis = analyze(document_for(article))
-            problems = find_problems(article, body_words=words, min_words=min_words, issues=issues,
-                                     analysis=analysis, max_words=max_words)
+            gaps = article_gaps(article, instructions)
+            problems = [Problem(f"gap:{g.field}", g.message) for g in gaps]
+            problems += find_problems(article, body_words=words, min_words=min_words, issues=issues,
+                                      analysis=analysis, max_words=max_words)
             hard = [p for p in problems if p.hard]
-            cand = _Candidate(article, words, issues, analysis, len(hard), round_no)
+            cand = _Candidate(article, words, issues, analysis, len(hard), round_no, gaps)
             if best is None or cand.rank(min_words) <= best.rank(min_words):
                 best = cand
             log.info("round %d: %d words, %d hard problems (%s)", round_no, words, len(hard),
                      ", ".join(p.code for p in hard) or "none")
-            if not hard or round_no == MAX_REPAIR_ROUNDS:
+            # A field left without a real text gets one repair call naming it, not two.
+            if not hard or round_no == MAX_REPAIR_ROUNDS or (gaps and round_no >= 1):
                 break
             await progress("repairing", f"{round_no + 1}/{MAX_REPAIR_ROUNDS}")
             observe.repair_round()
@@ -240,10 +247,13 @@ class Engine:
             except LLMError:
                 # The model failed on a repair: an article that is long and structured enough
                 # still ships, its unverified items shown as « À vérifier »; otherwise it fails.
-                if best.words < min_words or len(best.article.sections) < MIN_SECTIONS:
+                if best.gaps or best.words < min_words or len(best.article.sections) < MIN_SECTIONS:
                     raise
                 log.warning("repair call failed; shipping the best draft with its issues shown")
                 break
+        if best.gaps:  # never a checked article over an empty field
+            log.info("fields without a real text after a repair: %s", ", ".join(g.field for g in best.gaps))
+            raise IncompleteReply("un article incomplet", best.gaps)
         await progress("finishing", None)
         usage.seconds = time.perf_counter() - started
         result = self._finish(best, usage)

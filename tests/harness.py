@@ -112,7 +112,7 @@ def wait_drained(redis_url: str, timeout: float = 120, queue: str = "seo-fr") ->
         while True:
             try:
                 busy = (r.zcard(f"saq:{queue}:incomplete") + r.llen(f"saq:{queue}:queued")
-                        + r.llen(f"saq:{queue}:active") + sum(1 for _ in r.scan_iter("seo:job:*:running", count=1000)))
+                        + r.llen(f"saq:{queue}:active") + sum(1 for _ in r.scan_iter("seo:*job:*:running", count=1000)))
             except redis.exceptions.ConnectionError:
                 busy = -1  # Redis restarting: not drained yet
             if busy == 0:

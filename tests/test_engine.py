@@ -331,6 +331,7 @@ async def test_an_english_dispatch_becomes_a_french_article_without_false_alarms
                  "contre la Russie. Le secrétaire général de l’OTAN s’exprimait dans le Bureau ovale. Selon lui, les "
                  "Ukrainiens avancent. Le département d’État a par ailleurs annoncé 325 millions de dollars de "
                  "munitions et d’armes lourdes. Vladimir Poutine a ordonné l’invasion en février 2022.")
+    sentences = re.split(r"(?<=\.) ", paragraph)
     draft = {
         "focus_keyword": "OTAN Ukraine", "title": "OTAN Ukraine : Stoltenberg salue les progrès ukrainiens face à la Russie",
         "meta_title": "OTAN Ukraine : Stoltenberg salue les progrès ukrainiens",
@@ -339,8 +340,9 @@ async def test_an_english_dispatch_becomes_a_french_article_without_false_alarms
         "secondary_keywords": ["Stoltenberg"], "keyword_suggestions": ["sommet de Vilnius", "Joe Biden", "aide à l’Ukraine"],
         "lead": "L’OTAN et l’Ukraine avancent ensemble : Jens Stoltenberg a dit mardi à Joe Biden que l’offensive "
                 "ukrainienne progresse.",
-        "sections": [{"heading": h, "body": paragraph} for h in
-                     ("L’OTAN salue l’Ukraine", "Les États-Unis en soutien", "OTAN et Ukraine à Vilnius", "L’Ukraine et la Russie")],
+        # The same sentences in another order in each section: four distinct bodies.
+        "sections": [{"heading": h, "body": " ".join(sentences[i:] + sentences[:i])} for i, h in enumerate(
+                     ("L’OTAN salue l’Ukraine", "Les États-Unis en soutien", "OTAN et Ukraine à Vilnius", "L’Ukraine et la Russie"))],
     }
     llm.script(Reply(draft))
     result = await engine.rewrite(source, min_words=150)

@@ -59,6 +59,12 @@ FACTS_FR = ("Le constructeur Renault a annoncé mardi que {cars} voitures élect
             "vendues en France d’ici là.")
 
 
+def _rotated(text: str, n: int) -> str:
+    sentences = re.split(r"(?<=[.!?]) ", text)
+    n %= len(sentences)
+    return " ".join(sentences[n:] + sentences[:n])
+
+
 def renault_draft(cars="800 000", money="2 milliards", staff="1 500", market="1,5 million") -> dict:
     paragraph = FACTS_FR.format(cars=cars, money=money, staff=staff, market=market)
     return {
@@ -71,8 +77,9 @@ def renault_draft(cars="800 000", money="2 milliards", staff="1 500", market="1,
         "keyword_suggestions": ["usine de Douai", "voiture électrique"],
         "lead": "Renault a annoncé mardi un vaste projet de voitures électriques dans son usine de Douai, "
                 "salué par les syndicats.",
-        "sections": [{"heading": h, "body": paragraph} for h in (
-            "Renault mise sur Douai", "Un projet validé par le conseil", "Renault en Bourse", "Des embauches à Douai")],
+        # The same sentences in another order in each section: four distinct bodies.
+        "sections": [{"heading": h, "body": _rotated(paragraph, i)} for i, h in enumerate((
+            "Renault mise sur Douai", "Un projet validé par le conseil", "Renault en Bourse", "Des embauches à Douai"))],
     }
 
 

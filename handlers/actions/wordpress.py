@@ -39,7 +39,9 @@ def register(app, svc: Services) -> None:
                 return None
             where = rec.settings_channel or channel  # an assistant thread: the channel it was made for
             settings = await svc.state.channel_settings(where) if where else {}
-            if not svc.settings.wordpress or settings.get("wordpress", True) is False:
+            offered = svc.settings.wordpress or (svc.tenancy is not None
+                                                 and await svc.tenancy.sites.describe() is not None)
+            if not offered or settings.get("wordpress", True) is False:
                 return OFF
             return await svc.submitter.wordpress(delivery_key=key, article_id=parsed[0], version=parsed[1],
                                                  user=user)

@@ -13,7 +13,7 @@ from jobs.publisher import slack_error
 from jobs.submit import Outcome
 from seo.cleaning import MAX_WISH_CHARS, compose_source
 
-from ..events.messages import _handle, _is_small_talk, _say, _team
+from ..events.messages import handle_message, is_small_talk, say_in_thread, team_of
 from ..files import text_of_files
 from ..patience import patiently
 from ..replies import BUSY, EXPIRED, NOT_ALLOWED, UNAVAILABLE, WAITING, queue_errors, quota_text, text_from_slack
@@ -52,25 +52,25 @@ def listener(svc: Services):
         try:
             article_id = await patiently(lambda: svc.state.article_for_thread(channel, thread_ts), patience)
         except queue_errors():
-            await _say(client, channel, thread_ts, UNAVAILABLE)
+            await say_in_thread(client, channel, thread_ts, UNAVAILABLE)
             return
         if article_id is not None:
             await _in_article_thread(event, client, context, svc, article_id, typed, prompt)
             return
-        if _is_small_talk(typed) and not event.get("files"):
+        if is_small_talk(typed) and not event.get("files"):
             return  # « merci » under a message that is not an article: nothing to do
         if not svc.settings.allowed(user, channel):
-            await _say(client, channel, thread_ts, NOT_ALLOWED)
+            await say_in_thread(client, channel, thread_ts, NOT_ALLOWED)
             return
         if prompt == "help":
-            await _say(client, channel, thread_ts, blocks.help_blocks(bot_user_id=bot))
+            await say_in_thread(client, channel, thread_ts, blocks.help_blocks(bot_user_id=bot))
             return
         text = typed
         if event.get("files"):  # a long paste arrives as a text snippet
             snippet = await text_of_files(client, event)
             text = compose_source(snippet, wish=typed) if snippet and typed else (snippet or typed)
         if prompt is not None or len(text.split()) < MIN_DISPATCH_WORDS:
-            await _say(client, channel, thread_ts, blocks.assistant.need_dispatch(prompt))
+            await say_in_thread(client, channel, thread_ts, blocks.assistant.need_dispatch(prompt))
             return
         settings_channel = await settings_channel_of(client, get_thread_context, user)
         status, loading = blocks.assistant.assistant_status("queued")
@@ -81,10 +81,10 @@ def listener(svc: Services):
         except Exception as exc:  # noqa: BLE001 - a network blip neither
             log.info("assistant.threads.setStatus failed: %s", type(exc).__name__)
         started = await start_rewrite(client, svc, delivery_key=f"msg:{channel}:{ts}", channel=channel, user=user,
-                                      source=text, thread_ts=thread_ts, team=_team(event, context),
+                                      source=text, thread_ts=thread_ts, team=team_of(event, context),
                                       settings_channel=settings_channel, assistant=True)
         if not started.ok:
-            await _say(client, channel, thread_ts, started.message)
+            await say_in_thread(client, channel, thread_ts, started.message)
 
     return user_message
 
@@ -93,7 +93,7 @@ async def _in_article_thread(event, client, context, svc: Services, article_id: 
                              prompt: str | None) -> None:
     channel, thread_ts, user = event["channel"], event["thread_ts"], event["user"]
     if prompt == "help":
-        await _say(client, channel, thread_ts, blocks.help_blocks(bot_user_id=context.get("bot_user_id")))
+        await say_in_thread(client, channel, thread_ts, blocks.help_blocks(bot_user_id=context.get("bot_user_id")))
         return
     if prompt == "rewrite" or len(typed) > MAX_WISH_CHARS or event.get("files"):
         try:
@@ -101,27 +101,27 @@ async def _in_article_thread(event, client, context, svc: Services, article_id: 
         except queue_errors():
             rec = None
         if rec is not None and rec.assistant:  # a second dispatch: one article per assistant thread
-            await _say(client, channel, thread_ts, blocks.assistant.new_thread_hint())
+            await say_in_thread(client, channel, thread_ts, blocks.assistant.new_thread_hint())
             return
     if prompt in ("titles", "social"):  # the buttons' jobs, on the latest version
         if not svc.settings.allowed(user, channel):
-            await _say(client, channel, thread_ts, NOT_ALLOWED)
+            await say_in_thread(client, channel, thread_ts, NOT_ALLOWED)
             return
         key, owner = f"msg:{channel}:{event['ts']}", secrets.token_hex(8)
         try:
             if not await patiently(lambda: svc.state.first_delivery(key, owner), svc.settings.queue_patience):
                 return
             outcome = await patiently(lambda: svc.submitter.new_version(
-                delivery_key=key, article_id=article_id, kind=prompt, user=user, team=_team(event, context)),
-                svc.settings.queue_patience, lambda: _say(client, channel, thread_ts, WAITING))
+                delivery_key=key, article_id=article_id, kind=prompt, user=user, team=team_of(event, context)),
+                svc.settings.queue_patience, lambda: say_in_thread(client, channel, thread_ts, WAITING))
         except queue_errors():
-            await _say(client, channel, thread_ts, UNAVAILABLE)
+            await say_in_thread(client, channel, thread_ts, UNAVAILABLE)
             return
         if outcome is Outcome.BUSY:
-            await _say(client, channel, thread_ts, BUSY)
+            await say_in_thread(client, channel, thread_ts, BUSY)
         elif outcome is Outcome.MISSING:
-            await _say(client, channel, thread_ts, EXPIRED)
+            await say_in_thread(client, channel, thread_ts, EXPIRED)
         elif outcome.over_quota:
-            await _say(client, channel, thread_ts, quota_text(outcome, svc.settings))
+            await say_in_thread(client, channel, thread_ts, quota_text(outcome, svc.settings))
         return
-    await _handle(event, client, context, svc, mentioned=False)  # a revision, as in any article thread
+    await handle_message(event, client, context, svc, mentioned=False)  # a revision, as in any article thread

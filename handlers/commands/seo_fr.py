@@ -10,6 +10,7 @@ from jobs.publisher import slack_error
 
 from ..replies import NOT_ALLOWED, queue_errors, text_from_slack
 from ..services import Services
+from ..workspace import workspace_site_fields
 from ..start import start_rewrite
 from ..views.common import seal
 
@@ -64,6 +65,8 @@ def register(app, svc: Services) -> None:
                     current.setdefault("min_words", svc.settings.min_words)
                     current.setdefault("watch", channel in svc.settings.watch_channels)
                     current["wordpress_available"] = svc.settings.wordpress
+                    if svc.tenancy is not None:  # OAuth mode: the workspace may have its own WordPress
+                        current.update(await workspace_site_fields(svc, client, user))
                     view = blocks.settings_modal(current, private_metadata=meta)
                 await client.views_open(trigger_id=command["trigger_id"], view=view)
             except SlackApiError as exc:

@@ -42,7 +42,7 @@ _SMALL_TALK = {"merci", "merci beaucoup", "merci !", "top", "parfait", "super", 
                "d’accord", "génial", "bravo", "nickel", "thanks", "thank you", "cool", "excellent", "impeccable"}
 
 
-def _is_small_talk(text: str) -> bool:
+def is_small_talk(text: str) -> bool:
     folded = re.sub(r"[\s!.,;:)(]+", " ", re.sub(r":[a-z0-9_+'-]+:", " ", text.lower())).strip()
     return folded in _SMALL_TALK or not re.search(r"\w", folded)
 
@@ -50,14 +50,14 @@ def _is_small_talk(text: str) -> bool:
 def register(app, svc: Services) -> None:
     @app.event("app_mention")
     async def on_mention(event, client, context):
-        await _handle(event, client, context, svc, mentioned=True)
+        await handle_message(event, client, context, svc, mentioned=True)
 
     @app.event("message")
     async def on_message(event, client, context):
-        await _handle(event, client, context, svc, mentioned=False)
+        await handle_message(event, client, context, svc, mentioned=False)
 
 
-async def _say(client, channel: str, thread_ts: str, text: str | dict) -> None:
+async def say_in_thread(client, channel: str, thread_ts: str, text: str | dict) -> None:
     """A notice in the thread; `text` may be a ready message ({"text", "blocks"})."""
     msg = text if isinstance(text, dict) else blocks.notice_message(text)
     try:
@@ -80,7 +80,7 @@ def _too_long(text: str) -> str:
             "(rien n’a été lancé).").replace(",", "\u202f")
 
 
-async def _handle(event: dict, client, context, svc: Services, *, mentioned: bool) -> None:
+async def handle_message(event: dict, client, context, svc: Services, *, mentioned: bool) -> None:
     if event.get("subtype") in _IGNORED_SUBTYPES or event.get("bot_id") or event.get("hidden"):
         return
     user, channel, ts = event.get("user"), event.get("channel"), event.get("ts")
@@ -114,12 +114,12 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
                 return  # a conversation that is not ours
             if not svc.settings.allowed(user, channel):
                 # Said once, to that person only; thanks get no answer at all.
-                if text and not _is_small_talk(text) and \
+                if text and not is_small_talk(text) and \
                         await svc.state.once(f"not_allowed:{channel}:{thread_ts}:{user}", 86_400):
                     await _whisper(client, channel, user, thread_ts, NOT_ALLOWED)
                 return
             # A revision is what the person wrote, never an attached file's content.
-            if not text or _is_small_talk(text):
+            if not text or is_small_talk(text):
                 return
             if len(text) > MAX_WISH_CHARS:
                 if await patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience):
@@ -128,7 +128,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             if not await patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience):
                 return
             await _revise(client, svc, channel, thread_ts, article_id, user, text, delivery_key,
-                          team=_team(event, context))
+                          team=team_of(event, context))
             return
 
         watched = channel in svc.settings.watch_channels or (
@@ -138,7 +138,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             return
         if not svc.settings.allowed(user, channel):
             if is_dm or mentioned:
-                await _say(client, channel, ts, NOT_ALLOWED)
+                await say_in_thread(client, channel, ts, NOT_ALLOWED)
             return
         typed = text
         text = await with_files(text)
@@ -146,7 +146,7 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
             return  # ordinary chat in a watched channel, not a dispatch
         if (is_dm or mentioned) and (not text or len(text.split()) < 8):
             # The whole help, not just its title (the fallback text).
-            await _say(client, channel, ts, blocks.help_blocks(bot_user_id=bot_user_id))
+            await say_in_thread(client, channel, ts, blocks.help_blocks(bot_user_id=bot_user_id))
             return
         # Only the person asking (DM, mention) gives wishes, in what they typed; anyone's paste in a
         # watched channel and a snippet's content are dispatch, whole.
@@ -155,18 +155,18 @@ async def _handle(event: dict, client, context, svc: Services, *, mentioned: boo
         elif text != typed:
             text = compose_source(text[len(typed):].strip(), wish=typed)
     except queue_errors():
-        await _say(client, channel, thread_ts or ts, UNAVAILABLE)
+        await say_in_thread(client, channel, thread_ts or ts, UNAVAILABLE)
         return
 
     started = await start_rewrite(client, svc, delivery_key=delivery_key, channel=channel, user=user,
-                                  source=text, thread_ts=ts, team=_team(event, context))
+                                  source=text, thread_ts=ts, team=team_of(event, context))
     if not started.ok and started.private:
         await _whisper(client, channel, user, ts, started.message)
     elif not started.ok:
-        await _say(client, channel, ts, started.message)
+        await say_in_thread(client, channel, ts, started.message)
 
 
-def _team(event: dict, context) -> str | None:
+def team_of(event: dict, context) -> str | None:
     """The workspace of the person who wrote (Slack's streaming needs it in channels)."""
     return event.get("user_team") or event.get("team") or context.get("team_id")
 
@@ -178,9 +178,9 @@ async def _revise(client, svc: Services, channel, thread_ts, article_id, user, t
         outcome = await patiently(lambda: svc.submitter.new_version(
             delivery_key=delivery_key, article_id=article_id, kind=intent.kind, user=user,
             instruction=intent.instruction, keyword=intent.keyword, team=team),
-            svc.settings.queue_patience, lambda: _say(client, channel, thread_ts, WAITING))
+            svc.settings.queue_patience, lambda: say_in_thread(client, channel, thread_ts, WAITING))
     except queue_errors():
-        await _say(client, channel, thread_ts, UNAVAILABLE)
+        await say_in_thread(client, channel, thread_ts, UNAVAILABLE)
         return
     if outcome is Outcome.BUSY:
         # Once per person and running job, to that person only: the thread stays readable.
@@ -190,4 +190,4 @@ async def _revise(client, svc: Services, channel, thread_ts, article_id, user, t
     elif outcome.over_quota:
         await _whisper(client, channel, user, thread_ts, quota_text(outcome, svc.settings))
     elif outcome is Outcome.MISSING:
-        await _say(client, channel, thread_ts, EXPIRED)
+        await say_in_thread(client, channel, thread_ts, EXPIRED)

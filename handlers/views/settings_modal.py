@@ -7,6 +7,7 @@ import blockkit as blocks
 from ..patience import patiently
 from ..replies import UNAVAILABLE, queue_errors
 from ..services import Services
+from ..workspace import save_site, site_errors, submitted_site
 from .common import field, metadata, text_value
 
 
@@ -34,6 +35,10 @@ def register(app, svc: Services) -> None:
         wordpress_field = field(view, blocks.WORDPRESS_BLOCK, blocks.WORDPRESS_ACTION)
         wordpress = any(o.get("value") == blocks.WORDPRESS_OPTION
                         for o in wordpress_field.get("selected_options") or []) if wordpress_field else None
+        site = submitted_site(view) if svc.tenancy is not None else None
+        if site is not None and (errors := await site_errors(svc, site)):
+            await ack(response_action="errors", errors=errors)
+            return
         await ack()
         user = body["user"]["id"]
         meta = metadata(view, svc.settings)
@@ -48,13 +53,17 @@ def register(app, svc: Services) -> None:
                 channel, {"min_words": min_words, "credit": credit or None, "house_style": house_style or None,
                           "watch": watch, "wordpress": wordpress}),
                 svc.settings.queue_patience)
+            site_note = await save_site(svc, client, user, site) if site is not None else ""
         except queue_errors():
             await client.chat_postEphemeral(channel=channel, user=user, text=UNAVAILABLE)
             return
+        wordpress_shown = svc.settings.wordpress or bool(site_note) or (
+            svc.tenancy is not None and await svc.tenancy.sites.describe() is not None)
         await client.chat_postEphemeral(
             channel=channel, user=user,
             text=(f"Réglages enregistrés pour <#{channel}> : {min_words} mots minimum"
                   f"{', crédit « ' + credit + ' »' if credit else ''}, "
                   f"{'consignes de la rédaction enregistrées' if house_style else 'sans consignes de la rédaction'}, "
                   f"surveillance {'activée' if watch else 'désactivée'}"
-                  f"{(', bouton WordPress ' + ('affiché' if wordpress else 'masqué')) if svc.settings.wordpress else ''}."))
+                  f"{(', bouton WordPress ' + ('affiché' if wordpress else 'masqué')) if wordpress_shown else ''}."
+                  f"{site_note}"))

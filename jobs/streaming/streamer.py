@@ -63,7 +63,7 @@ class Streamer:
         `team`: the recipient's workspace; `budget_team`: the workspace whose budgets the calls
         spend, the job's installation (OAuth mode); else the bot token's own workspace, as Slack
         counts per token (the recipient may belong to another workspace of a Grid or shared channel)."""
-        home = await self.default_team()
+        home = None if (budget_team and team) else await self.default_team()
         team = team or home
         if not team or self.refused(f"team:{team}", f"channel:{channel}"):
             return None

@@ -21,7 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from make_articles import HEADINGS, LONG, SHORT, TOPICS, TRANSITION, fill, paragraph  # noqa: E402
+from make_articles import HEADINGS, SHORT, TOPICS, TRANSITION, fill, paragraph  # noqa: E402
 
 # Transition phrases of Yoast's French list that our former list lacked, and two-part pairs.
 PHRASES = [

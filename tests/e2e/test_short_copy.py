@@ -90,10 +90,12 @@ def test_an_invented_figure_in_a_title_is_flagged(bot, slack, llm, channel, samp
     good = {"angle": "factuel", "title": f"{keyword} : l’essentiel", "meta_title": f"{keyword} : l’essentiel"}
     invented = {"angle": "chiffre", "title": f"{keyword} : 48 000 soldats engagés selon Kiev",
                 "meta_title": f"{keyword} : 48 000 soldats"}
-    llm.script(Reply({"titles": [invented, good]}))
+    llm.script(Reply({"titles": [invented, good]}))  # two of five: the repair call completes them
     _click(bot, slack, "seo_titles", v1)
     titles = _thread_message(slack, channel, parent["ts"], "Titres possibles pour la version 1")
-    first, second = [s["text"]["text"] for s in _title_sections(titles)]
+    sections = [s["text"]["text"] for s in _title_sections(titles)]
+    assert len(sections) == 5
+    first, second = sections[:2]
     assert "À vérifier" in first and "48" in first
     assert "À vérifier" not in second
 
@@ -133,7 +135,11 @@ def test_over_long_and_unfaithful_social_copy_is_cut_and_flagged(bot, slack, llm
     assert "#vilnius" not in dump and "#russie" not in dump
     newsletter = next(b["text"]["text"] for b in post["blocks"] if b.get("text", {}).get("text", "").startswith("*Newsletter*"))
     assert "Quatre" not in newsletter  # three sentences at most
-    llm.script(Reply({"push": "Otan : 12 345 morts", "x_post": "x", "facebook": "f", "newsletter": "n."}))
+    llm.script(Reply({"push": "Otan : 12 345 morts selon un bilan publié mardi",
+                      "x_post": "Sommet de l’Otan : un bilan de 12 345 morts annoncé mardi à Vilnius",
+                      "facebook": "Le sommet de l’Otan s’est ouvert mardi. Un bilan de 12 345 morts a été annoncé.",
+                      "newsletter": "Le sommet de l’Otan s’est ouvert mardi à Vilnius. Un bilan de 12 345 morts a "
+                                    "été annoncé."}))
     _click(bot, slack, "seo_social", v1)
     slack.wait_for(lambda s: len([m for m in s.messages(channel, parent["ts"], include_parent=False)
                                   if "Textes pour les réseaux sociaux" in (m.get("text") or "")]) == 2, timeout=60)

@@ -187,7 +187,10 @@ def test_a_long_article_streams_within_slack_cap_then_continues_in_a_second_mess
                                                                                    sample_text):
     def long(request_json):
         art = write(request_json)
-        art["sections"] = art["sections"] + [dict(sec, heading=f"{sec['heading']} ({n})")
+        def rotated(body, n):  # its sentences in another order: no section is a copy of another
+            sentences = re.split(r"(?<=[.!?]) ", body)
+            return " ".join(sentences[n % len(sentences):] + sentences[:n % len(sentences)])
+        art["sections"] = art["sections"] + [dict(sec, heading=f"{sec['heading']} ({n})", body=rotated(sec["body"], n))
                                              for n in (2, 3) for sec in art["sections"]]
         return art
     writing_slowly(llm, seconds=3.0)

@@ -772,6 +772,16 @@ def _fresh_article(ctx: _Ctx, desired: int) -> dict:
     }
 
 
+_PLACEHOLDER_TEXTS = {"", "...", "…", "n/a", "na", "todo", "tbd", "xxx", "lorem ipsum", "[titre]", "titre", "texte",
+                      "-", "—", "none", "null", "à compléter", "a completer"}
+
+
+def _blank(text: str, min_words: int) -> bool:
+    """Empty, a placeholder, or under `min_words` words: what a good model never leaves."""
+    t = " ".join(str(text or "").split())
+    return _fold(t).strip(" .") in _PLACEHOLDER_TEXTS or "lorem ipsum" in _fold(t) or count_words(t) < min_words
+
+
 def _starts_with_kw(text: str, kw: str) -> bool:
     return _norm_apos(text).casefold().startswith(_norm_apos(kw).casefold())
 
@@ -795,8 +805,10 @@ def _fix_article(art: dict, ctx: _Ctx) -> dict:
     art = {k: art.get(k) for k in ("focus_keyword", "title", "meta_title", "meta_description",
                                    "secondary_keywords", "keyword_suggestions", "lead", "sections")}
     art["focus_keyword"] = ctx.keyword
-    art["title"] = _retarget(str(art.get("title") or ""), old_kw, ctx)
-    mt = _retarget(str(art.get("meta_title") or ""), old_kw, ctx)
+    title = "" if _blank(str(art.get("title") or ""), 3) else str(art.get("title"))
+    art["title"] = _retarget(title, old_kw, ctx)
+    mt = "" if _blank(str(art.get("meta_title") or ""), 2) else str(art.get("meta_title"))
+    mt = _retarget(mt, old_kw, ctx)
     art["meta_title"] = mt if len(mt) <= 60 else _meta_title(ctx)
     md = str(art.get("meta_description") or "")
     if not (120 <= len(md) <= 156 and _contains(md, ctx.keyword)):
@@ -809,8 +821,19 @@ def _fix_article(art: dict, ctx: _Ctx) -> dict:
             sections.append({"heading": str(s.get("heading") or ""), "body": str(s.get("body") or "")})
     i = len(sections)
     while len(sections) < 4:
-        sections.append({"heading": _HEADINGS[i % len(_HEADINGS)], "body": generic_sentence(i * 3)})
+        sections.append({"heading": _HEADINGS[i % len(_HEADINGS)], "body": ""})
         i += 1
+    # As a good model does: a blank, placeholder or repeated heading gets a real one; a body of a
+    # few words, a placeholder or a copy of another (or of the lead) gets real sentences.
+    seen_h, seen_b = set(), {_fold(str(art.get("lead") or ""))}
+    for j, sec in enumerate(sections):
+        h = _fold(sec["heading"]).strip(" .:")
+        if _blank(sec["heading"], 1) or h in seen_h:
+            sec["heading"] = next(x for x in _HEADINGS[j:] + _HEADINGS if _fold(x) not in seen_h)
+        seen_h.add(_fold(sec["heading"]).strip(" .:"))
+        if _blank(sec["body"], 15) or _fold(sec["body"]) in seen_b:
+            sec["body"] = " ".join(generic_sentence(100 + j * 3 + k) for k in range(3))
+        seen_b.add(_fold(sec["body"]))
     n = len(sections)
     with_kw = [j for j, s in enumerate(sections) if _contains(s["heading"], ctx.keyword)]
     if len(with_kw) < n // 2:
@@ -834,6 +857,8 @@ def _fix_article(art: dict, ctx: _Ctx) -> dict:
         sec["body"] = (sec["body"].rstrip() + " " + _kw_sentence(ctx, 0)).strip()
 
     lead = str(art.get("lead") or "")
+    if _blank(lead, 10) or _fold(lead) == _fold(art["title"]):
+        lead = ""
     if not _contains(lead, ctx.keyword):
         sents = split_sentences(lead)
         sents = sents[:2] + [_lead_kw_sentence(ctx)]
@@ -901,6 +926,24 @@ _OFFENDING = re.compile(
     r"(?:\. (?:Citez|Supprimez)|$)", re.M)
 
 
+_NAMED_FIELD = re.compile(r"^- .*?(?:de la section (\d+) )?\((focus_keyword|title|meta_description|lead|heading|body)\)",
+                          re.M)
+
+
+def _rewrite_named_fields(task: str, current: dict) -> dict:
+    """A field the repair list names as missing (« Le titre (title) est vide ») is written again."""
+    current = copy.deepcopy(current)
+    for m in _NAMED_FIELD.finditer(task):
+        section, name = m.group(1), m.group(2)
+        if name in ("heading", "body"):
+            sections = current.get("sections") or []
+            if section and 0 < int(section) <= len(sections) and isinstance(sections[int(section) - 1], dict):
+                sections[int(section) - 1][name] = ""
+        else:
+            current[name] = ""
+    return current
+
+
 def _obey_repair_list(request_json: dict, current: dict) -> dict | None:
     """As a good model would: drop what the repair list names, rewrite a non-French article."""
     users = [m for m in request_json.get("messages") or [] if m.get("role") == "user"]
@@ -908,6 +951,7 @@ def _obey_repair_list(request_json: dict, current: dict) -> dict | None:
     task = user.split("</depeche>")[-1].split("## Article actuel")[0]
     if "pas en français" in task:
         return None
+    current = _rewrite_named_fields(task, current)
     bad = [_fold(_norm_apos(m.group(1).strip(" «»\u00a0"))) for m in _OFFENDING.finditer(task)]
     if not bad:
         return current
@@ -940,7 +984,8 @@ def _write(request_json: dict) -> dict:
     if current is not None:
         current = _obey_repair_list(request_json, current)
     keyword = p["keyword"]
-    if not keyword and current and isinstance(current.get("focus_keyword"), str) and current["focus_keyword"].strip():
+    if not keyword and current and isinstance(current.get("focus_keyword"), str) \
+            and not _blank(current["focus_keyword"], 1):
         keyword = current["focus_keyword"].strip()
     if not keyword:
         keyword = choose_keyword(sentences)
@@ -995,12 +1040,24 @@ def _short_copy_context(request_json: dict) -> tuple[str, list[str]]:
     return keyword, sentences
 
 
+_ENDS_NOTHING = _DANGLING | {"un", "une", "au", "aux", "pour", "par", "avec", "vers", "chez", "sans", "sous", "entre",
+                             "mais", "car", "donc", "ou", "ni", "dont", "son", "sa", "ses", "leur", "leurs", "ce",
+                             "cette", "ces", "cet", "qu’", "l'", "d'", "qu'"}
+
+
 def _words_upto(sentence: str, limit: int) -> str:
-    out = ""
+    """The sentence's first words within `limit` characters, never ending on « de », « le »…"""
+    kept: list[str] = []
     for w in sentence.rstrip(" .").split(" "):
-        if len(out) + len(w) + 1 > limit:
+        if len(" ".join(kept + [w])) > limit:
             break
-        out = f"{out} {w}".strip()
+        kept.append(w)
+    while len(kept) > 1 and (_fold(kept[-1]).strip(",;:") in {_fold(x) for x in _ENDS_NOTHING}
+                             or kept[-1].endswith(("’", "'", ",", ":", ";", "«"))):
+        kept.pop()
+    out = " ".join(kept).rstrip(",;: ")
+    if out.count("«") > out.count("»"):
+        out = out[:out.rindex("«")].rstrip(",;: ")
     return out
 
 

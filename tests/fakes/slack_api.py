@@ -16,18 +16,28 @@ and answers with Slack's own error codes, so a test fails where production would
     ...
     slack.messages("C1", thread_ts=parent_ts)
     slack.stop()
+
+Several workspaces: the fake serves any number of teams (``add_team``), each with its own bot
+token(s), channels, messages, users, views and budgets; a call acts in the team its token belongs
+to, and every recorded call carries that ``team``. Test-side readers take ``team=`` (or run under
+``with slack.as_team("T2"):``); without it they read the first team, as before. OAuth v2 as Slack
+drives it: ``GET /oauth/v2/authorize`` (the browser's visit; answers with a redirect carrying a
+code), ``oauth.v2.access`` (code exchange, and with token rotation the ``refresh_token`` grant:
+single-use refresh tokens, access tokens that expire and then answer ``token_expired``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import copy
 import itertools
 import json
 import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from typing import Any, Callable, Optional
 
@@ -397,6 +407,11 @@ class _ApiError(Exception):
         self.extra = extra
 
 
+class _Late:
+    def __init__(self, body: dict, seconds: float) -> None:
+        self.body, self.seconds = body, seconds
+
+
 def _truthy(v: Any) -> bool:
     if isinstance(v, str):
         return v.lower() in ("1", "true", "yes")
@@ -416,23 +431,117 @@ def _offset(cursor: Optional[str]) -> int:
         raise _ApiError("invalid_cursor") from exc
 
 
+class _PerTeam:
+    """An attribute of FakeSlack whose value belongs to the team the current call acts for."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return self
+        return obj._team_state()[self.name]
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj._team_state()[self.name] = value
+
+
+class _TeamField:
+    """team_id, bot_token, bot_user_id, bot_id: the current team's."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return self
+        return getattr(obj._team(), self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        setattr(obj._team(), self.name, value)
+
+
+class FakeTeam:
+    """One workspace: its bot user, its tokens (token -> expiry in time.time(), None = never) and
+    its single-use refresh tokens. `installed` False: every token answers token_revoked."""
+
+    def __init__(self, team_id: str, *, name: str, bot_user_id: str, bot_id: str,
+                 enterprise_id: Optional[str] = None, is_enterprise_install: bool = False) -> None:
+        self.team_id = team_id
+        self.name = name
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.enterprise_id = enterprise_id
+        self.is_enterprise_install = is_enterprise_install
+        self.tokens: dict[str, Optional[float]] = {}
+        self.refresh_tokens: set[str] = set()
+        self.revoked: set[str] = set()
+        self.installed = False
+
+    @property
+    def bot_token(self) -> Optional[str]:
+        """The newest live bot token (the one a test would paste into SLACK_BOT_TOKEN)."""
+        live = [t for t, exp in self.tokens.items() if exp is None or exp > time.time()]
+        return live[-1] if live else (next(reversed(self.tokens)) if self.tokens else None)
+
+    @bot_token.setter
+    def bot_token(self, value: str) -> None:
+        self.tokens[value] = None
+
+
+_TEAM_STATE = ("_channels", "_users", "_messages", "_ephemerals", "views", "_view_stacks", "files",
+               "statuses", "responses", "_streams", "long_texts", "suggested_prompts", "titles")
+
+
 class FakeSlack:
     """Fake Slack Web API. See the module docstring and the README of tests/fakes."""
 
     JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_ids", "chunks")
 
+    team_id = _TeamField()
+    bot_token = _TeamField()
+    bot_user_id = _TeamField()
+    bot_id = _TeamField()
+    # per-team state (see _TEAM_STATE)
+    _channels = _PerTeam()
+    _users = _PerTeam()
+    _messages = _PerTeam()
+    _ephemerals = _PerTeam()
+    views = _PerTeam()
+    _view_stacks = _PerTeam()
+    files = _PerTeam()
+    statuses = _PerTeam()
+    responses = _PerTeam()
+    _streams = _PerTeam()
+    long_texts = _PerTeam()
+    suggested_prompts = _PerTeam()  # assistant.threads.setSuggestedPrompts
+    titles = _PerTeam()  # assistant.threads.setTitle
+
+    CLIENT_ID = "1111.2222"
+    CLIENT_SECRET = "fake-client-secret"
+    TOKEN_LIFETIME = 43200  # seconds: Slack's rotating tokens live 12 hours
+    CODE_TTL = 600.0  # an OAuth code is valid 10 minutes, once
+
     def __init__(self, bot_token: str = "xoxb-test", bot_user_id: str = "UBOT",
                  team_id: str = "T1", *, bot_id: str = "BBOT", app_id: str = "A1",
                  auto_channels: bool = True, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.bot_token = bot_token
-        self.bot_user_id = bot_user_id
-        self.team_id = team_id
-        self.bot_id = bot_id
+        self._lock = threading.RLock()
+        self._tl = threading.local()
+        self._teams: dict[str, FakeTeam] = {}
+        self._default_team = team_id
+        self.add_team(team_id, bot_token=bot_token, bot_user_id=bot_user_id, bot_id=bot_id)
         self.app_id = app_id
+        self.client_id = self.CLIENT_ID
+        self.client_secret = self.CLIENT_SECRET
+        self.token_rotation = True  # OAuth installs get expiring tokens and refresh tokens
+        self.token_lifetime = self.TOKEN_LIFETIME
+        self.approver: tuple[str, str] = (team_id, "U1")  # who clicks « Allow » on the next install
+        self._codes: dict[str, dict] = {}
+        self._team_scopes: dict[str, str] = {}
+        self.installs: list[dict] = []  # {"team", "user", "code", "at"} per approved install
         self.auto_channels = auto_channels
         self.trigger_ttl = TRIGGER_TTL_SECONDS
         self.max_blocks_chars = MSG_BLOCKS_CHARS_MAX
-        self._lock = threading.RLock()
         self._reset_state()
 
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -456,26 +565,14 @@ class FakeSlack:
 
     def _reset_state(self) -> None:
         with self._lock:
+            self._states: dict[str, dict] = {}
             self._calls: list[dict] = []
-            self._channels: dict[str, dict] = {}
-            self._users: dict[str, dict] = {}
-            self._messages: dict[str, list[dict]] = {}
-            self._ephemerals: list[dict] = []
-            self.views: list[dict] = []
-            self._view_stacks: dict[str, list[str]] = {}
-            self.files: list[dict] = []
             self._pending_uploads: dict[str, dict] = {}
             self._failures: dict[str, list[dict]] = {}
             self._holds: list[dict] = []
             self._used_triggers: set[str] = set()
-            self.long_texts: list[dict] = []
-            self.statuses: list[dict] = []
-            self.suggested_prompts: list[dict] = []  # assistant.threads.setSuggestedPrompts
-            self.titles: list[dict] = []  # assistant.threads.setTitle
-            self.responses: list[dict] = []
             self._last_us = 0
             self._ids = itertools.count(1)
-            self._streams: list[dict] = []
             self._delays: dict[str, list[float]] = {}
             self._rate_log: dict[tuple[str, str], list[float]] = {}
             self.stream_lifetime = STREAM_LIFETIME_SECONDS
@@ -488,14 +585,124 @@ class FakeSlack:
             self.stream_chunk_types: set[str] = set(STREAM_CHUNK_TYPES)
 
     def reset(self) -> None:
-        """Forget every call, message, view, file, channel setting and scripted failure."""
+        """Forget every call, message, view, file, channel setting and scripted failure (of every
+        team; teams, their tokens and installs stay)."""
         self._reset_state()
+
+    # ---------------------------------------------------------------- teams
+
+    @staticmethod
+    def _fresh_team_state() -> dict:
+        return {"_channels": {}, "_users": {}, "_messages": {}, "_ephemerals": [], "views": [],
+                "_view_stacks": {}, "files": [], "statuses": [], "responses": [], "_streams": [],
+                "long_texts": [], "suggested_prompts": [], "titles": []}
+
+    def _current(self) -> str:
+        return getattr(self._tl, "team", None) or self._default_team
+
+    def _team(self, team_id: Optional[str] = None) -> FakeTeam:
+        return self._teams[team_id or self._current()]
+
+    def _team_state(self) -> dict:
+        tid = self._current()
+        state = self._states.get(tid)
+        if state is None:
+            state = self._states[tid] = self._fresh_team_state()
+        return state
+
+    def add_team(self, team_id: str, *, bot_token: Optional[str] = None, bot_user_id: Optional[str] = None,
+                 bot_id: Optional[str] = None, name: Optional[str] = None,
+                 enterprise_id: Optional[str] = None, is_enterprise_install: bool = False) -> FakeTeam:
+        """A workspace. With `bot_token`: the app is already installed there with that static
+        token (what single-workspace mode uses); without: installed through OAuth only."""
+        with self._lock:
+            team = FakeTeam(team_id, name=name or f"Rédaction {team_id}",
+                            bot_user_id=bot_user_id or f"UBOT{team_id}", bot_id=bot_id or f"BBOT{team_id}",
+                            enterprise_id=enterprise_id, is_enterprise_install=is_enterprise_install)
+            if bot_token:
+                team.tokens[bot_token] = None
+                team.installed = True
+            self._teams[team_id] = team
+            return team
+
+    def teams(self) -> list[FakeTeam]:
+        return list(self._teams.values())
+
+    def team(self, team_id: str) -> FakeTeam:
+        return self._teams[team_id]
+
+    @contextlib.contextmanager
+    def as_team(self, team_id: Optional[str]):
+        """Test-side readers (messages, streams, views, ...) look at `team_id` inside this block."""
+        previous = getattr(self._tl, "team", None)
+        self._tl.team = team_id or previous
+        try:
+            yield self
+        finally:
+            self._tl.team = previous
+
+    def _token_team(self, token: str) -> tuple[Optional[FakeTeam], Optional[str]]:
+        """(team, None) for a live token; (team, error) for an expired or revoked one; (None,
+        "invalid_auth") for an unknown one."""
+        for team in self._teams.values():
+            if token in team.revoked:
+                return team, "token_revoked"
+            if token in team.tokens:
+                expires = team.tokens[token]
+                if not team.installed:
+                    return team, "token_revoked"
+                if expires is not None and expires <= time.time():
+                    return team, "token_expired"
+                return team, None
+        return None, "invalid_auth"
+
+    def _new_token(self, team: FakeTeam, *, rotating: bool) -> dict:
+        serial = next(self._ids)
+        secret = uuid.uuid4().hex[:12]
+        if not rotating:
+            token = f"xoxb-{team.team_id}-{serial}-{secret}"
+            team.tokens[token] = None
+            return {"access_token": token}
+        token = f"xoxe.xoxb-1-{team.team_id}-{serial}-{secret}"
+        refresh = f"xoxe-1-{team.team_id}-{serial}-{uuid.uuid4().hex[:12]}"
+        team.tokens[token] = time.time() + self.token_lifetime
+        team.refresh_tokens.add(refresh)
+        return {"access_token": token, "refresh_token": refresh, "expires_in": int(self.token_lifetime)}
+
+    def approve_as(self, team_id: str, user_id: str = "U1") -> None:
+        """The next visit of the authorize page is approved by `user_id` of `team_id`."""
+        with self._lock:
+            self.approver = (team_id, user_id)
+
+    def expire_tokens(self, team_id: Optional[str] = None, *, in_seconds: float = 0.0) -> None:
+        """Every access token of the team expires `in_seconds` from now (0: already expired)."""
+        with self._lock:
+            team = self._team(team_id)
+            for token, expires in team.tokens.items():
+                team.tokens[token] = time.time() + in_seconds
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace removes the app: every token and refresh token of it is revoked (the
+        test then sends the app_uninstalled / tokens_revoked events)."""
+        with self._lock:
+            team = self._teams[team_id]
+            team.revoked.update(team.tokens)
+            team.tokens.clear()
+            team.refresh_tokens.clear()
+            team.installed = False
+
+    def refreshes(self, team_id: Optional[str] = None) -> list[dict]:
+        """oauth.v2.access calls with grant_type=refresh_token (team None: any)."""
+        return [c for c in self.calls("oauth.v2.access", team="*")
+                if c["args"].get("grant_type") == "refresh_token"
+                and (team_id is None or c.get("team") == team_id)]
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         try:
             app = web.Application(client_max_size=64 * 1024 * 1024)
             app.router.add_route("*", "/api/{method}", self._handle_api)
+            app.router.add_get("/oauth/v2/authorize", self._handle_authorize)
             app.router.add_get("/socket-mode", self._handle_socket)
             app.router.add_get("/files-pri/{file_id}/{name}", self._handle_file_download)
             app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
@@ -532,10 +739,12 @@ class FakeSlack:
 
     # ---------------------------------------------------------------- test-side API
 
-    def calls(self, method: Optional[str] = None) -> list[dict]:
-        """Recorded calls, oldest first: {"method", "args", "ts", "ok", "error", "status"}."""
+    def calls(self, method: Optional[str] = None, *, team: Optional[str] = "*") -> list[dict]:
+        """Recorded calls, oldest first: {"method", "args", "ts", "ok", "error", "status", "team"
+        (the team of the token used; None when the token was unknown)}. team="*": every team."""
         with self._lock:
-            return [copy.deepcopy(c) for c in self._calls if method is None or c["method"] == method]
+            return [copy.deepcopy(c) for c in self._calls if (method is None or c["method"] == method)
+                    and (team == "*" or c.get("team") == team)]
 
     def call_count(self) -> int:
         """How many calls were recorded (cheap: for polling until the bot is quiet)."""
@@ -547,13 +756,14 @@ class FakeSlack:
         return found[-1] if found else None
 
     def messages(self, channel: Optional[str] = None, thread_ts: Optional[str] = None, *,
-                 include_parent: bool = True) -> list[dict]:
+                 include_parent: bool = True, team: Optional[str] = None) -> list[dict]:
         """Current messages (updates applied, deleted ones gone), oldest first.
 
         channel=None: every channel. thread_ts: only that thread (its parent too unless
         include_parent=False). Each message carries a "channel" key (absent from API answers).
+        team: that workspace's messages (default: the current one, see as_team).
         """
-        with self._lock:
+        with self._lock, self.as_team(team):
             chans = [channel] if channel is not None else list(self._messages)
             out = []
             for ch in chans:
@@ -568,18 +778,19 @@ class FakeSlack:
             out.sort(key=lambda m: float(m["ts"]))
             return out
 
-    def message(self, channel: str, ts: str) -> Optional[dict]:
-        with self._lock:
+    def message(self, channel: str, ts: str, *, team: Optional[str] = None) -> Optional[dict]:
+        with self._lock, self.as_team(team):
             m = self._find(channel, ts)
             return copy.deepcopy(m) if m else None
 
-    def streams(self, channel: Optional[str] = None, thread_ts: Optional[str] = None) -> list[dict]:
+    def streams(self, channel: Optional[str] = None, thread_ts: Optional[str] = None, *,
+                team: Optional[str] = None) -> list[dict]:
         """Every streamed message, oldest first: {"channel", "ts", "thread_ts", "state"
         ("streaming" | "stopped" | "expired" | "updated"), "markdown" (the text streamed so far),
         "started_at", "first_text_at" (time.time() when its first words showed), "stopped_at",
         "appends" (accepted appendStream calls), "chunks" ([(time, text)] as they arrived),
-        "recipient_user_id", "recipient_team_id", "stop_blocks"}."""
-        with self._lock:
+        "recipient_user_id", "recipient_team_id", "stop_blocks"}. team: that workspace's."""
+        with self._lock, self.as_team(team):
             out = []
             for st in self._streams:
                 if channel is not None and st["channel"] != channel:
@@ -595,22 +806,24 @@ class FakeSlack:
         with self._lock:
             self._rate_log.clear()
 
-    def rate_limited(self, method: Optional[str] = None) -> int:
-        """How many calls were answered `ratelimited` by the per-minute budgets."""
+    def rate_limited(self, method: Optional[str] = None, *, team: Optional[str] = "*") -> int:
+        """How many calls were answered `ratelimited` by the per-minute budgets (team: of that
+        workspace only; "*": of every one)."""
         with self._lock:
             return sum(1 for c in self._calls if c["error"] == "ratelimited" and c.get("budget")
-                       and (method is None or c["method"] == method))
+                       and (method is None or c["method"] == method)
+                       and (team == "*" or c.get("team") == team))
 
-    def ephemerals(self, channel: Optional[str] = None) -> list[dict]:
-        with self._lock:
+    def ephemerals(self, channel: Optional[str] = None, *, team: Optional[str] = None) -> list[dict]:
+        with self._lock, self.as_team(team):
             return [copy.deepcopy(e) for e in self._ephemerals
                     if channel is None or e["channel"] == channel]
 
     def add_message(self, channel: str, text: str, *, user: str = "U1",
                     thread_ts: Optional[str] = None, ts: Optional[str] = None,
-                    blocks: Optional[list] = None, **extra: Any) -> dict:
+                    blocks: Optional[list] = None, team: Optional[str] = None, **extra: Any) -> dict:
         """Seeds a message as if a human had posted it (no validation). Returns it."""
-        with self._lock:
+        with self._lock, self.as_team(team):
             ch = self._channel(channel, create=True)
             msg = {"type": "message", "user": user, "text": text, "team": self.team_id,
                    "ts": ts or self._next_ts()}
@@ -622,26 +835,28 @@ class FakeSlack:
 
     def set_channel(self, channel_id: str, member: bool = True, archived: bool = False,
                     exists: bool = True, is_im: bool = False, *, name: Optional[str] = None,
-                    is_private: bool = False) -> None:
-        with self._lock:
+                    is_private: bool = False, team: Optional[str] = None) -> None:
+        with self._lock, self.as_team(team):
             self._channels[channel_id] = {
                 "id": channel_id, "name": name or channel_id.lower(), "is_member": member,
                 "is_archived": archived, "exists": exists, "is_im": is_im,
                 "is_private": is_private, "members": set(),
             }
 
-    def add_member(self, channel_id: str, *users: str) -> None:
+    def add_member(self, channel_id: str, *users: str, team: Optional[str] = None) -> None:
         """Puts users in a channel (what users.conversations reports for them)."""
-        with self._lock:
+        with self._lock, self.as_team(team):
             self._channel(channel_id, create=True)["members"].update(users)
 
     def set_user(self, user_id: str, *, name: Optional[str] = None,
                  real_name: Optional[str] = None, is_bot: bool = False, exists: bool = True,
-                 tz: str = "Europe/Paris", locale: str = "fr-FR") -> None:
-        with self._lock:
+                 tz: str = "Europe/Paris", locale: str = "fr-FR", is_admin: bool = False,
+                 is_owner: bool = False, team: Optional[str] = None) -> None:
+        with self._lock, self.as_team(team):
             self._users[user_id] = {"id": user_id, "name": name or user_id.lower(),
                                     "real_name": real_name or (name or user_id), "is_bot": is_bot,
-                                    "exists": exists, "tz": tz, "locale": locale}
+                                    "exists": exists, "tz": tz, "locale": locale,
+                                    "is_admin": is_admin or is_owner, "is_owner": is_owner}
 
     def fail(self, method: str, error: str = "ratelimited", times: Optional[int] = 1,
              retry_after: Optional[int] = None, status: int = 200) -> None:
@@ -702,16 +917,17 @@ class FakeSlack:
         queue = self._delays.get(method)
         return queue.pop(0) if queue else 0.0
 
-    def response_url(self, channel_id: str, user_id: str, message_ts: Optional[str] = None) -> str:
+    def response_url(self, channel_id: str, user_id: str, message_ts: Optional[str] = None, *,
+                     team: Optional[str] = None) -> str:
         """A response_url served by this fake (what Slack puts in commands and actions)."""
         n = next(self._ids)
-        return (f"{self.root_url}/commands/{self.team_id}/{channel_id}/{user_id}/"
+        return (f"{self.root_url}/commands/{team or self.team_id}/{channel_id}/{user_id}/"
                 f"{message_ts or '-'}/{n}")
 
-    def assistant_thread(self, channel: str, *, user: str = "U1") -> str:
+    def assistant_thread(self, channel: str, *, user: str = "U1", team: Optional[str] = None) -> str:
         """Opens an assistant thread in the DM `channel` as Slack does (its root is the app's
         `assistant_app_thread` message); returns its thread_ts."""
-        with self._lock:
+        with self._lock, self.as_team(team):
             ch = self._channel(channel, create=True)
             ts = self._next_ts()
             msg = self._bot_message("New Assistant Thread", None, ts)
@@ -720,17 +936,17 @@ class FakeSlack:
             self._store(ch["id"], msg, None)
             return ts
 
-    def title_of(self, channel_id: str, thread_ts: str) -> Optional[str]:
+    def title_of(self, channel_id: str, thread_ts: str, *, team: Optional[str] = None) -> Optional[str]:
         """Latest assistant.threads.setTitle title of a thread."""
-        with self._lock:
+        with self._lock, self.as_team(team):
             for t in reversed(self.titles):
                 if t["channel_id"] == channel_id and t["thread_ts"] == thread_ts:
                     return t["title"]
         return None
 
-    def status_of(self, channel_id: str, thread_ts: str) -> Optional[str]:
+    def status_of(self, channel_id: str, thread_ts: str, *, team: Optional[str] = None) -> Optional[str]:
         """Latest assistant.threads.setStatus status for a thread ('' clears it)."""
-        with self._lock:
+        with self._lock, self.as_team(team):
             for s in reversed(self.statuses):
                 if s["channel_id"] == channel_id and s["thread_ts"] == thread_ts:
                     return s["status"]
@@ -744,7 +960,8 @@ class FakeSlack:
                 if len(args) > 400:
                     args = args[:400] + "…"
                 outcome = "ok" if c.get("ok") else f"error={c.get('error')}"
-                lines.append(f"  {c['method']} [{outcome}] {args}")
+                team = f" team={c.get('team')}" if len(self._teams) > 1 else ""
+                lines.append(f"  {c['method']} [{outcome}]{team} {args}")
             return "\n".join(lines) or "  (no calls)"
 
     def wait_for(self, predicate: Callable[["FakeSlack"], Any], timeout: float = 30.0,
@@ -916,10 +1133,11 @@ class FakeSlack:
                     args[key] = {"__invalid_json__": v}
         return args, token
 
-    def _record(self, method: str, args: dict, body: dict, status: int) -> None:
+    def _record(self, method: str, args: dict, body: dict, status: int,
+                team: Optional[str] = "") -> None:
         self._calls.append({"method": method, "args": copy.deepcopy(args), "ts": time.time(),
                             "ok": bool(body.get("ok")), "error": body.get("error"),
-                            "status": status})
+                            "status": status, "team": self._current() if team == "" else team})
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -935,24 +1153,46 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "invalid_auth"})
             return web.json_response({"ok": True, "url": f"ws://{self.root_url.split('://', 1)[1]}/socket-mode"})
         with self._lock:
+            team, token_error = self._token_team(token) if token else (None, "not_authed")
+            self._tl.team = team.team_id if team is not None else None
+            try:
+                resp = self._answer(request, method, args, token, team, token_error, parse_error)
+            finally:
+                self._tl.team = None
+        if isinstance(resp, _Late):  # the call is done on Slack's side; its answer is late
+            await asyncio.sleep(resp.seconds)
+            return web.json_response(resp.body)
+        return resp
+
+    def _answer(self, request: web.Request, method: str, args: dict, token: Optional[str],
+                      team: Optional[FakeTeam], token_error: Optional[str],
+                      parse_error: Optional[_ApiError]) -> web.Response:
+        """Runs under self._lock with the token's team current. A held or delayed answer comes
+        back as _Late: the caller sleeps after releasing the lock."""
+        record_team = team.team_id if team is not None else None
+        if True:
             failure = self._take_failure(method)
             if failure is not None:
                 resp = self._failure_response(failure)
                 status = resp.status
-                self._record(method, args, {"ok": False, "error": failure["error"]}, status)
+                self._record(method, args, {"ok": False, "error": failure["error"]}, status, record_team)
                 return resp
             try:
                 if parse_error:
                     raise parse_error
-                handler = self._METHODS.get(method)
-                if handler is None:
-                    raise _ApiError("unknown_method", req_method=method)
-                if not token:
-                    raise _ApiError("not_authed")
-                if token != self.bot_token:
-                    raise _ApiError("invalid_auth")
-                body = {"ok": True}
-                body.update(handler(self, args))
+                if method == "oauth.v2.access":  # authenticated by the app's client id and secret
+                    record_team = None
+                    body = {"ok": True}
+                    body.update(self._oauth_v2_access(request, args))
+                    record_team = body.pop("_team")
+                else:
+                    handler = self._METHODS.get(method)
+                    if handler is None:
+                        raise _ApiError("unknown_method", req_method=method)
+                    if token_error:
+                        raise _ApiError(token_error)
+                    body = {"ok": True}
+                    body.update(handler(self, args))
             except _ApiError as exc:
                 body = {"ok": False, "error": exc.error}
                 retry_after = exc.extra.pop("retry_after", None)
@@ -960,23 +1200,21 @@ class FakeSlack:
                 if exc.messages:
                     body["response_metadata"] = {"messages": exc.messages}
                 if retry_after is not None:
-                    self._record(method, args, body, 429)
+                    self._record(method, args, body, 429, record_team)
                     self._calls[-1]["budget"] = True
                     return web.json_response(body, status=429, headers={"Retry-After": str(retry_after)})
-            self._record(method, args, body, 200)
+            self._record(method, args, body, 200, record_team)
             hold = self._take_hold(method, args) if body.get("ok") else 0.0
             delay = self._take_delay(method)
-        if hold:
-            await asyncio.sleep(hold)
-        if delay:  # the call is done on Slack's side; its answer is late (a crash window)
-            await asyncio.sleep(delay)
+        if hold or delay:
+            return _Late(body, hold + delay)
         return web.json_response(body)
 
     # ---------------------------------------------------------------- files shared by people
 
     def add_file(self, content: str | bytes, *, name: str = "depeche.txt", filetype: str = "text",
                  mimetype: str = "text/plain", mode: str = "snippet", served_as: str = "text/plain",
-                 redirect_to: str | None = None, public: bool = False) -> dict:
+                 redirect_to: str | None = None, public: bool = False, team: Optional[str] = None) -> dict:
         """A file a person shared (e.g. a long paste Slack turned into a snippet), as the
         `files` item of a message event; its url_private answers the bot token only (unless
         `public`), with Content-Type `served_as`, or a 302 to `redirect_to`."""
@@ -984,19 +1222,22 @@ class FakeSlack:
         file_id = f"F{next(self._ids):08d}"
         self.__dict__.setdefault("_shared_files", {})[file_id] = data
         self.__dict__.setdefault("_file_serving", {})[file_id] = (served_as, redirect_to, public)
-        url = f"{self.root_url}/files-pri/{self.team_id}-{file_id}/{name}"
+        url = f"{self.root_url}/files-pri/{team or self.team_id}-{file_id}/{name}"
         return {"id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": filetype,
                 "size": len(data), "mode": mode, "url_private": url, "url_private_download": url + "?download=1",
                 "preview": data[:200].decode("utf-8", "replace")}
 
     async def _handle_file_download(self, request: web.Request) -> web.Response:
-        file_id = request.match_info["file_id"].split("-", 1)[-1]
+        team_id, _, file_id = request.match_info["file_id"].rpartition("-")
         served_as, redirect_to, public = self.__dict__.get("_file_serving", {}).get(
             file_id, ("text/plain", None, False))
+        auth = request.headers.get("Authorization", "")
         with self._lock:
-            self._record("files.request", {"file": file_id,
-                                           "authorization": request.headers.get("Authorization")}, {"ok": True}, 200)
-        if not public and request.headers.get("Authorization") != f"Bearer {self.bot_token}":
+            owner, error = self._token_team(auth[7:].strip()) if auth.startswith("Bearer ") else (None, "not_authed")
+            self._record("files.request", {"file": file_id, "authorization": auth or None}, {"ok": True}, 200,
+                         owner.team_id if owner is not None else None)
+        allowed = owner is not None and error is None and owner.team_id == (team_id or self._default_team)
+        if not public and not allowed:
             return web.Response(status=302, headers={"Location": "https://slack.com/signin"})
         if redirect_to:
             return web.Response(status=302, headers={"Location": redirect_to})
@@ -1077,7 +1318,7 @@ class FakeSlack:
             payload = await request.json()
         except ValueError:
             payload = {}
-        with self._lock:
+        with self._lock, self.as_team(info["team"] if info["team"] in self._teams else None):
             args = {"channel": info["channel"], "user": info["user"], **payload}
             failure = self._take_failure("response_url")
             if failure is not None:
@@ -1148,9 +1389,94 @@ class FakeSlack:
                                         "length": len(text), "text": text[:200]})
 
     def _auth_test(self, args: dict) -> dict:
-        return {"url": f"https://{self.team_id.lower()}.slack.com/", "team": "Rédaction",
-                "user": "seo-bot", "team_id": self.team_id, "user_id": self.bot_user_id,
-                "bot_id": self.bot_id, "is_enterprise_install": False}
+        team = self._team()
+        out = {"url": f"https://{self.team_id.lower()}.slack.com/", "team": team.name,
+               "user": "seo-bot", "team_id": self.team_id, "user_id": self.bot_user_id,
+               "bot_id": self.bot_id, "is_enterprise_install": team.is_enterprise_install}
+        if team.enterprise_id:
+            out["enterprise_id"] = team.enterprise_id
+        return out
+
+    # ---------------------------------------------------------------- OAuth v2
+
+    async def _handle_authorize(self, request: web.Request) -> web.Response:
+        """The browser's visit of Slack's authorize page; the approver (approve_as) clicks Allow
+        at once: a redirect to redirect_uri with a single-use code and the state, unchanged."""
+        q = request.query
+        with self._lock:
+            self._record("oauth.authorize", dict(q), {"ok": True}, 200, None)
+            if q.get("client_id") != self.client_id:
+                return web.Response(status=400, text="invalid_client_id")
+            redirect_uri = q.get("redirect_uri") or getattr(self, "redirect_uri", None)
+            if not redirect_uri:
+                return web.Response(status=400, text="bad_redirect_uri")
+            team_id, user_id = self.approver
+            if q.get("team") and q["team"] in self._teams:
+                team_id = q["team"]
+            code = f"{team_id}.{uuid.uuid4().hex}"
+            self._codes[code] = {"team": team_id, "user": user_id, "redirect_uri": q.get("redirect_uri"),
+                                 "scope": q.get("scope", ""), "user_scope": q.get("user_scope", ""),
+                                 "expires": time.time() + self.CODE_TTL}
+            self.installs.append({"team": team_id, "user": user_id, "code": code, "at": time.time()})
+        sep = "&" if "?" in redirect_uri else "?"
+        params = urllib.parse.urlencode({"code": code, "state": q.get("state", "")})
+        return web.Response(status=302, headers={"Location": f"{redirect_uri}{sep}{params}"})
+
+    @staticmethod
+    def _team_field(team: FakeTeam) -> Optional[dict]:
+        """oauth.v2.access's `team`: null for an org-wide (Enterprise Grid) install."""
+        return None if team.is_enterprise_install else {"id": team.team_id, "name": team.name}
+
+    def _client_credentials(self, request: web.Request, args: dict) -> tuple[Optional[str], Optional[str]]:
+        auth = request.headers.get("Authorization", "")
+        if auth.startswith("Basic "):
+            try:
+                cid, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+                return cid, secret
+            except Exception:  # noqa: BLE001
+                return None, None
+        return args.get("client_id"), args.get("client_secret")
+
+    def _oauth_v2_access(self, request: web.Request, args: dict) -> dict:
+        cid, secret = self._client_credentials(request, args)
+        args.pop("client_secret", None)  # never kept in the record
+        if cid != self.client_id:
+            raise _ApiError("invalid_client_id")
+        if secret != self.client_secret:
+            raise _ApiError("bad_client_secret")
+        if args.get("grant_type") == "refresh_token":
+            refresh = args.get("refresh_token")
+            team = next((t for t in self._teams.values() if refresh in t.refresh_tokens), None)
+            if team is None or not team.installed:
+                raise _ApiError("invalid_refresh_token")
+            team.refresh_tokens.discard(refresh)  # single use
+            issued = self._new_token(team, rotating=True)
+            return {"_team": team.team_id, "token_type": "bot", "scope": self._team_scopes.get(team.team_id, ""),
+                    "bot_user_id": team.bot_user_id, "app_id": self.app_id,
+                    "team": self._team_field(team),
+                    "enterprise": ({"id": team.enterprise_id, "name": f"Groupe {team.enterprise_id}"}
+                                   if team.enterprise_id else None),
+                    "is_enterprise_install": team.is_enterprise_install, **issued}
+        if args.get("grant_type") not in (None, "", "authorization_code"):
+            raise _ApiError("unsupported_grant_type")
+        code = args.get("code")
+        grant = self._codes.pop(code, None) if code else None  # single use
+        if grant is None or grant["expires"] < time.time():
+            raise _ApiError("invalid_code")
+        if grant["redirect_uri"] and args.get("redirect_uri") != grant["redirect_uri"]:
+            raise _ApiError("bad_redirect_uri")
+        team = self._teams[grant["team"]]
+        team.installed = True
+        team.revoked.clear()
+        self._team_scopes[team.team_id] = grant["scope"]
+        issued = self._new_token(team, rotating=self.token_rotation)
+        self._tl.team = team.team_id
+        return {"_team": team.team_id, "token_type": "bot", "scope": grant["scope"],
+                "bot_user_id": team.bot_user_id, "app_id": self.app_id, "team": self._team_field(team),
+                "enterprise": ({"id": team.enterprise_id, "name": f"Groupe {team.enterprise_id}"}
+                               if team.enterprise_id else None),
+                "is_enterprise_install": team.is_enterprise_install,
+                "authed_user": {"id": grant["user"], "scope": grant["user_scope"] or None}, **issued}
 
     def _chat_post_message(self, args: dict) -> dict:
         ch = self._writable_channel(args.get("channel"))
@@ -1730,7 +2056,8 @@ class FakeSlack:
             raise _ApiError("user_not_found")
         return {"user": {"id": u["id"], "team_id": self.team_id, "name": u["name"],
                          "real_name": u["real_name"], "deleted": False, "is_bot": u["is_bot"],
-                         "is_admin": False, "tz": u["tz"], "tz_offset": 3600,
+                         "is_admin": u.get("is_admin", False), "is_owner": u.get("is_owner", False),
+                         "tz": u["tz"], "tz_offset": 3600,
                          "locale": u["locale"],
                          "profile": {"real_name": u["real_name"], "display_name": u["name"],
                                      "team": self.team_id}}}

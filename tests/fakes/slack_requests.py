@@ -154,9 +154,11 @@ def slash_command(text: str, *, command: str = "/seo-fr", user_id: str = DEFAULT
                   team_domain: str = "redaction", api_app_id: str = DEFAULT_APP_ID,
                   trigger_id: Optional[str] = None, response_url: Optional[str] = None,
                   slack: Any = None, signing_secret: str = DEFAULT_SIGNING_SECRET,
-                  timestamp: Optional[int] = None) -> Request:
+                  timestamp: Optional[int] = None, enterprise_id: Optional[str] = None,
+                  is_enterprise_install: bool = False) -> Request:
     """A slash command, form-encoded like Slack's. `slack` (a FakeSlack, or its base_url) makes
-    response_url point at the fake."""
+    response_url point at the fake. enterprise_id / is_enterprise_install: from a workspace of an
+    Enterprise Grid org (an org-wide install)."""
     fields = {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
@@ -168,10 +170,13 @@ def slash_command(text: str, *, command: str = "/seo-fr", user_id: str = DEFAULT
         "command": command,
         "text": text,
         "api_app_id": api_app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if is_enterprise_install else "false",
         "response_url": response_url or _response_url(slack, channel_id, user_id, None, team_id),
         "trigger_id": trigger_id or new_trigger_id(),
     }
+    if enterprise_id:
+        fields["enterprise_id"] = enterprise_id
+        fields["enterprise_name"] = f"Groupe {enterprise_id}"
     return _form(fields, signing_secret, timestamp)
 
 

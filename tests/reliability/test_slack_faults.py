@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.fakes import slack_requests as sr
-from tests.fakes.fake_writer import write
+from tests.fakes.fake_writer import generic_sentence, write
 
 from .conftest import (
     article_messages, command, dispatch_of, duplicate_parts, settle, versions_posted, wait_articles, wait_parent,
@@ -71,9 +71,11 @@ def _long_article(request_json):
     145 000-word article whose checks starved the worker on a busy machine)."""
     art = write(request_json)
     extra = []
-    for more in _MORE:
-        for s in art["sections"]:
-            extra.append({"heading": f"{s['heading']} : {more}", "body": s["body"]})
+    for n, more in enumerate(_MORE, 1):
+        for i, s in enumerate(art["sections"]):
+            # One generic sentence more (no figure, no name): no section is a copy of another.
+            extra.append({"heading": f"{s['heading']} : {more}",
+                          "body": f"{s['body']} {generic_sentence(1000 + n * 50 + i)}"})
     art["sections"] = art["sections"] + extra
     return art
 
