@@ -3,6 +3,7 @@ shared by every worker (jobs/limits.py), holding the refusals remembered (stream
 without the retry handlers that sleep on Retry-After. It opens one `LiveStream` per job."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Awaitable, Callable
@@ -32,6 +33,7 @@ class Streamer:
         self.workspaces: dict[str, TeamBudget] = {}
         self._refused: dict[str, float] = {}  # team or channel -> until (monotonic)
         self._team: str | None = None
+        self._team_lock = asyncio.Lock()
         self.stats = {"started": 0, "not_admitted": 0, "refused": 0, "appends": 0, "ratelimited": 0}
 
     def workspace(self, team: str) -> TeamBudget:
@@ -48,11 +50,14 @@ class Streamer:
         self._refused[key] = time.monotonic() + DISABLE_FOR
 
     async def default_team(self) -> str | None:
+        """The bot token's workspace (auth.test, once: a burst of jobs asks it together)."""
         if self._team is None:
-            try:
-                self._team = (await self.client.auth_test()).get("team_id")
-            except SlackApiError as exc:
-                log.info("auth.test failed: %s", slack_error(exc))
+            async with self._team_lock:
+                if self._team is None:
+                    try:
+                        self._team = (await self.client.auth_test()).get("team_id")
+                    except SlackApiError as exc:
+                        log.info("auth.test failed: %s", slack_error(exc))
         return self._team
 
     async def open(self, *, channel: str, thread_ts: str, user: str, team: str | None,
