@@ -108,15 +108,16 @@ class RssSampler:
 class FakeLLMProcess:
     """`python -m tests.fakes.openai_server` (the CLI), scripted through RemoteControl."""
 
-    def __init__(self, latency: float = 0.0):
+    def __init__(self, latency: float = 0.0, cwd=None):
         self.latency = latency
+        self.cwd = cwd or ROOT  # another checkout: its own fake
         self.proc: subprocess.Popen | None = None
         self.ctl: RemoteControl | None = None
 
     def start(self) -> "FakeLLMProcess":
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.fakes.openai_server", "--port", "0", "--latency", str(self.latency)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("http"):
             raise RuntimeError("fake OpenAI server did not start")

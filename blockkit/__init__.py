@@ -50,6 +50,7 @@ from .notices import (
     status_message,
 )
 from .split import split_markdown
+from .links import insert_links_value, links_message
 from .wordpress import wordpress_message
 
 __all__ = _ids_all + [
@@ -57,5 +58,5 @@ __all__ = _ids_all + [
     "dispatch_modal", "keyword_modal", "settings_modal", "help_blocks", "home_view",
     "split_markdown", "escape_mrkdwn", "neutralize_markdown", "article_button_value", "blocks_size",
     "streamed_article_blocks", "draft_label_blocks", "feedback_value",
-    "shorten", "NBSP", "wordpress_message", "assistant",
+    "shorten", "NBSP", "wordpress_message", "assistant", "links_message", "insert_links_value",
 ]

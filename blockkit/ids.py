@@ -19,6 +19,9 @@ ACTION_RETRY = "seo_retry"
 ACTION_TITLES = "seo_titles"
 ACTION_SOCIAL = "seo_social"
 ACTION_PICK_TITLE = "seo_pick_title"
+# « Liens internes »: one « Insérer » button, value f"{article_id}:{version}:{job}" (the proposal is
+# stored by the job, never in the value: a forged value cannot insert another URL).
+ACTION_INSERT_LINKS = "seo_insert_links"
 # 👍 / 👎 under each version (feedback_buttons in a context_actions block);
 # value = f"{article_id}:{version}:{vote}", vote "up" or "down".
 ACTION_FEEDBACK = "seo_feedback"
@@ -39,6 +42,9 @@ SETTINGS_MODAL = "seo_settings_modal"
 #                   holds WATCH_OPTION)
 DISPATCH_BLOCK = "dispatch"
 DISPATCH_ACTION = "dispatch_input"
+IMAGE_BLOCK = "image"  # dispatch modal: optional image URL (NewsArticle image)
+IMAGE_ACTION = "image_input"
+IMAGE_INPUT_MAX = 500
 KEYWORD_BLOCK = "keyword"
 KEYWORD_ACTION = "keyword_input"
 SUGGESTION_BLOCK = "suggestion"
@@ -54,6 +60,18 @@ HOUSE_STYLE_BLOCK = "house_style"
 HOUSE_STYLE_ACTION = "house_style_input"
 #   settings modal (when WordPress is configured): WORDPRESS_* (checkboxes; button shown when
 #   "selected_options" holds WORDPRESS_OPTION)
+#   settings modal, the news page: SOURCE_PAGE_* (optional URL, the credit line's source link when
+#   the dispatch holds none), BYLINE_* (optional, the NewsArticle author instead of the
+#   requesting editor), DISCLOSURE_* (checkboxes; the AI-assistance line when it holds DISCLOSURE_OPTION)
+SOURCE_PAGE_BLOCK = "source_page"
+SOURCE_PAGE_ACTION = "source_page_input"
+BYLINE_BLOCK = "byline"
+BYLINE_ACTION = "byline_input"
+DISCLOSURE_BLOCK = "disclosure"
+DISCLOSURE_ACTION = "disclosure_input"
+DISCLOSURE_OPTION = "disclosure"
+SOURCE_PAGE_MAX = 300
+BYLINE_MAX = 100
 WORDPRESS_BLOCK = "wordpress"
 WORDPRESS_ACTION = "wordpress_input"
 WORDPRESS_OPTION = "wordpress"

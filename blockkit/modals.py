@@ -19,6 +19,18 @@ from slack_sdk.models.views import View
 
 from .base import NBSP, _escaped_fit, _fr_int, _plain, shorten
 from .ids import (
+    IMAGE_ACTION,
+    IMAGE_BLOCK,
+    IMAGE_INPUT_MAX,
+    BYLINE_ACTION,
+    BYLINE_BLOCK,
+    BYLINE_MAX,
+    DISCLOSURE_ACTION,
+    DISCLOSURE_BLOCK,
+    DISCLOSURE_OPTION,
+    SOURCE_PAGE_ACTION,
+    SOURCE_PAGE_BLOCK,
+    SOURCE_PAGE_MAX,
     CREDIT_ACTION,
     CREDIT_BLOCK,
     CREDIT_INPUT_MAX,
@@ -106,6 +118,15 @@ def dispatch_modal(private_metadata: str = "") -> dict:
         ),
         _keyword_input("Mot-clé principal (facultatif)",
                        hint="Laissez vide pour que le bot le choisisse."),
+        InputBlock(
+            block_id=IMAGE_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Image (facultatif)"),
+            hint=PlainTextObject(text="Adresse https de la photo de l’article : donnée aux moteurs de recherche "
+                                      "(Google Actualités, Discover)."),
+            element=PlainTextInputElement(action_id=IMAGE_ACTION, max_length=IMAGE_INPUT_MAX,
+                                          placeholder=PlainTextObject(text="https://…/photo.jpg")),
+        ),
     ]
     return _modal(DISPATCH_MODAL, "Réécriture SEO", "Lancer", blocks, private_metadata)
 
@@ -203,6 +224,7 @@ def settings_modal(current: dict, private_metadata: str) -> dict:
                                       initial_options=[watch_option] if current.get("watch") else None),
         ),
     ]
+    blocks += _news_page_inputs(current)
     if current.get("wordpress_available"):
         blocks.append(_wordpress_checkbox(current.get("wordpress", True) is not False))
     if "workspace_site" in current:  # a workspace admin, OAuth mode: the workspace's WordPress site
@@ -210,6 +232,41 @@ def settings_modal(current: dict, private_metadata: str) -> dict:
 
         blocks += site_blocks(current["workspace_site"])
     return _modal(SETTINGS_MODAL, "Réglages SEO", "Enregistrer", blocks, private_metadata)
+
+
+def _news_page_inputs(current: dict) -> list:
+    """Source page of the credit line, byline and AI-assistance disclosure (NewsArticle)."""
+    disclosure = Option(value=DISCLOSURE_OPTION, text=PlainTextObject(
+        text="Mention « rédigé avec l’aide d’une IA » sous l’article exporté ou envoyé"))
+    return [
+        InputBlock(
+            block_id=SOURCE_PAGE_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Page source par défaut"),
+            hint=PlainTextObject(text="Lien de la ligne de crédit quand la dépêche ne contient pas l’adresse "
+                                      "de sa source (ex. le site de l’agence)."),
+            element=PlainTextInputElement(action_id=SOURCE_PAGE_ACTION, max_length=SOURCE_PAGE_MAX,
+                                          initial_value=_plain(current.get("source_page")) or None,
+                                          placeholder=PlainTextObject(text="https://www.afp.com/fr")),
+        ),
+        InputBlock(
+            block_id=BYLINE_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Signature"),
+            hint=PlainTextObject(text="Auteur indiqué aux moteurs de recherche. Vide : le nom Slack de la "
+                                      "personne qui a demandé l’article."),
+            element=PlainTextInputElement(action_id=BYLINE_ACTION, max_length=BYLINE_MAX,
+                                          initial_value=_plain(current.get("byline")) or None,
+                                          placeholder=PlainTextObject(text="La rédaction")),
+        ),
+        InputBlock(
+            block_id=DISCLOSURE_BLOCK,
+            optional=True,
+            label=PlainTextObject(text="Transparence"),
+            element=CheckboxesElement(action_id=DISCLOSURE_ACTION, options=[disclosure],
+                                      initial_options=[disclosure] if current.get("disclosure") else None),
+        ),
+    ]
 
 
 def _wordpress_checkbox(on: bool) -> InputBlock:

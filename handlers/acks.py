@@ -70,7 +70,7 @@ def _answer_is_empty(body: bytes, content_type: str) -> bool:
 
 def fast_ack(app, signing_secret: str, path: str = "/slack/events"):
     """The middleware answering signed slash commands, clicks and events before Bolt runs."""
-    from slack_bolt.adapter.aiohttp import to_bolt_request
+    from slack_bolt.request.async_request import AsyncBoltRequest
 
     verifier = SignatureVerifier(signing_secret)
 
@@ -81,8 +81,10 @@ def fast_ack(app, signing_secret: str, path: str = "/slack/events"):
         body = await request.read()
         if not _signed(verifier, request, body) or not _answer_is_empty(body, request.headers.get("Content-Type", "")):
             return await handler(request)  # Bolt answers (401 for a bad signature)
-        bolt_request = await to_bolt_request(request)
-        task = asyncio.get_running_loop().create_task(_dispatch(app, bolt_request))
+        # Bolt's request (it parses the body again) is made after the answer, not before it.
+        text, query, headers = body.decode(request.charset or "utf-8"), request.query_string, request.headers
+        task = asyncio.get_running_loop().create_task(_dispatch(
+            app, lambda: AsyncBoltRequest(body=text, query=query, headers=headers)))
         _background.add(task)
         task.add_done_callback(_background.discard)
         return web.Response(status=200)
@@ -98,10 +100,10 @@ def _signed(verifier: SignatureVerifier, request: web.Request, body: bytes) -> b
         return False
 
 
-async def _dispatch(app, bolt_request) -> None:
+async def _dispatch(app, make_request) -> None:
     await after_acks()  # Bolt's own work on this delivery waits for the burst to be acked
     try:
-        response = await app.async_dispatch(bolt_request)
+        response = await app.async_dispatch(make_request())
         if response.status >= 500:
             log.warning("Bolt answered %s to an already acked delivery", response.status)
     except Exception:

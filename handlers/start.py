@@ -1,6 +1,7 @@
 """Starting a rewrite from any surface (slash command, modal, DM, mention, watched channel)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -48,7 +49,7 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
                         source: str, keyword: str | None = None, thread_ts: str | None = None,
                         waiting: Callable[[str], Awaitable[None]] | None = None,
                         team: str | None = None, settings_channel: str | None = None,
-                        assistant: bool = False) -> Started:
+                        assistant: bool = False, image: str | None = None) -> Started:
     """Validate, post the parent (if no thread yet) and the status message, then enqueue.
 
     Redis unreachable: tried again for up to SEO_QUEUE_PATIENCE seconds (see handlers/patience.py);
@@ -63,15 +64,26 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
         return Started(False, str(exc))
     patience = svc.settings.queue_patience
     owner = secrets.token_hex(8)
+    said = False
+
+    async def say_waiting() -> None:  # once, though both checks below may wait for Redis
+        nonlocal said
+        if waiting and not said:
+            said = True
+            await waiting(WAITING)
+
     try:
-        say_waiting = (lambda: waiting(WAITING)) if waiting else None
-        # Over a quota: said to the requester alone, before anything is posted or enqueued.
-        refused = await patiently(lambda: svc.submitter.over_quota(delivery_key=delivery_key, user=user,
-                                                                   channel=channel), patience, say_waiting)
+        # Both checks at once (one Redis round trip less before the parent message). Over a quota:
+        # said to the requester alone, before anything is posted or enqueued; its delivery counts as
+        # handled (a retry of it is not told twice).
+        refused, first = await asyncio.gather(
+            patiently(lambda: svc.submitter.over_quota(delivery_key=delivery_key, user=user, channel=channel),
+                      patience, say_waiting),
+            patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience, say_waiting))
+        if not first:
+            return Started(True)
         if refused:
             return Started(False, quota_text(refused, svc.settings), private=True)
-        if not await patiently(lambda: svc.state.first_delivery(delivery_key, owner), patience, say_waiting):
-            return Started(True)
     except queue_errors():
         return Started(False, UNAVAILABLE)
     try:
@@ -99,7 +111,7 @@ async def start_rewrite(client: AsyncWebClient, svc: Services, *, delivery_key: 
         outcome = await patiently(lambda: svc.submitter.new_article(
             delivery_key=delivery_key, channel=channel, thread_ts=thread_ts, source=source, user=user,
             status_ts=status["ts"], keyword=keyword, article_id=article_id, team=team,
-            settings_channel=settings_channel, assistant=assistant), patience, tell_waiting)
+            settings_channel=settings_channel, assistant=assistant, image=image), patience, tell_waiting)
     except queue_errors():
         log.warning("queue unreachable while starting a rewrite")
         await _safe_update(client, channel, status["ts"], UNAVAILABLE)

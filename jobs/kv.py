@@ -15,6 +15,7 @@ PREFIX = "seo:"
 
 class KV(Protocol):
     async def get(self, key: str) -> str | None: ...
+    async def mget(self, keys: list[str]) -> list[str | None]: ...
     async def set(self, key: str, value: str, ttl: float) -> None: ...
     async def set_nx(self, key: str, value: str, ttl: float) -> bool: ...
     async def delete(self, key: str, *, if_value: str | None = None) -> bool: ...
@@ -64,6 +65,21 @@ return 0
 """
 
 
+def driver_info():
+    """redis-py's client identity, resolved once: left to it, every new pooled connection looked its
+    version up in the installed packages' metadata (0.3 ms each, 50 of them under a burst)."""
+    global _DRIVER_INFO
+    if _DRIVER_INFO is None:
+        from redis.driver_info import DriverInfo
+        from redis.utils import get_lib_version
+
+        _DRIVER_INFO = DriverInfo(lib_version=get_lib_version())
+    return _DRIVER_INFO
+
+
+_DRIVER_INFO = None
+
+
 class RedisKV:
     def __init__(self, url: str):
         import redis.asyncio as aioredis
@@ -75,7 +91,7 @@ class RedisKV:
         self.redis = aioredis.Redis.from_url(
             url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, max_connections=1000,
             health_check_interval=10, retry=Retry(ExponentialBackoff(cap=1, base=0.05), 3),
-            retry_on_error=[RConnErr, RTimeout],
+            retry_on_error=[RConnErr, RTimeout], driver_info=driver_info(),
         )
         self._delete_if = self.redis.register_script(_DELETE_IF)
         self._extend_if = self.redis.register_script(_EXTEND_IF)
@@ -83,6 +99,9 @@ class RedisKV:
 
     async def get(self, key):
         return await self.redis.get(PREFIX + key)
+
+    async def mget(self, keys):
+        return await self.redis.mget([PREFIX + k for k in keys]) if keys else []
 
     async def set(self, key, value, ttl):
         await self.redis.set(PREFIX + key, value, px=int(ttl * 1000))
@@ -187,6 +206,9 @@ class MemoryKV:
     async def get(self, key):
         value = self._live(key)
         return value if isinstance(value, str) or value is None else None
+
+    async def mget(self, keys):
+        return [await self.get(k) for k in keys]
 
     async def set(self, key, value, ttl):
         self._sweep()

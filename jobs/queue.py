@@ -14,6 +14,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from .kv import driver_info
 from .spec import JobSpec
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,8 @@ class SaqQueue:
         # job, and heartbeats and the sweep need more: redis-py's default pool of 100 ran dry.
         client = aioredis.Redis.from_url(
             redis_url, socket_connect_timeout=2, health_check_interval=10, max_connections=2000,
-            retry=Retry(ExponentialBackoff(cap=1, base=0.05), 3), retry_on_error=[RConnErr, RTimeout])
+            retry=Retry(ExponentialBackoff(cap=1, base=0.05), 3), retry_on_error=[RConnErr, RTimeout],
+            driver_info=driver_info())
         self.queue = RedisQueue(client, name=name)
         self.job_timeout = job_timeout
         self._connected = False

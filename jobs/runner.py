@@ -23,15 +23,19 @@ from slack_sdk.errors import SlackApiError
 import blockkit as blocks
 from seo.article import Article
 from seo.errors import InputError, LLMError
+from seo.llm import REQUEST_ID
 from seo.pipeline import Engine, Result
 
 from .publisher import METADATA_EVENT, ChannelUnavailable, Publisher, slack_error
 from .queue import HEARTBEAT_TIMEOUT
 from .quotas import Quotas
 from .settings import BotSettings
+from .links import LinkStep
+from .page import page_meta
 from .short_copy import FAILED as SHORT_COPY_FAILED, run_short_copy
 from .spec import JobSpec
 from .state import ArticleRecord, State
+from .status_line import StatusLine
 from .streaming import LiveStream, Streamer
 from .wordpress import WordPressJob
 
@@ -61,6 +65,7 @@ class JobRunner:
         self.wordpress = wordpress or WordPressJob(None, state, publisher)
         self._local: dict[str, list] = {}  # job id -> [lock, runs holding or awaiting it]
         self.streamer = streamer
+        self.links = LinkStep(self)
         # The engine takes on_text once it streams its draft (seo.pipeline); older engines do not.
         self._engine_streams = "on_text" in inspect.signature(engine.rewrite).parameters
 
@@ -80,7 +85,8 @@ class JobRunner:
                 del self._local[spec.id]
 
     async def _claimed(self, spec: JobSpec) -> None:
-        if await self.state.job_get(spec.id, "done"):
+        job = await self.state.job_fields(spec.id, "done", "version")  # one round trip for both
+        if job["done"]:
             log.info("job %s already done: nothing to do", spec.id)
             return
         token = secrets.token_hex(8)
@@ -89,14 +95,15 @@ class JobRunner:
             # until it is done, or dead and its claim expired. (Raising instead made saq log a
             # traceback and retry with a growing delay.)
             await asyncio.sleep(RUN_TTL / 3)
-            if await self.state.job_get(spec.id, "done"):
+            job = await self.state.job_fields(spec.id, "done", "version")
+            if job["done"]:
                 log.info("job %s done by another run", spec.id)
                 return
         keeper = asyncio.create_task(self._keep(spec.id, token))
         wordpress = spec.kind == "wordpress"  # locks its article's draft, not the thread
         if wordpress:
             await self.state.lock_wordpress(spec.article_id, spec.id, self.settings.job_timeout)
-        elif not await self.state.job_get(spec.id, "version"):
+        elif not job["version"]:
             # A re-run whose result is saved (and maybe shown) must not take the thread again:
             # a click on that article would be refused as busy.
             await self.state.lock_thread(spec.channel, spec.thread_ts, spec.id, self.settings.job_timeout)
@@ -151,29 +158,56 @@ class JobRunner:
                 log.warning("could not refresh the run claim of %s", job_id)
 
     async def _run(self, spec: JobSpec) -> None:
-        status_ts = spec.status_ts or await self.state.job_get(spec.id, "status_ts")
+        status = StatusLine(self.publisher, spec.channel, spec.thread_ts)
+        try:
+            await self._rewrite(spec, status)
+        finally:
+            await status.settle()
+
+    async def _rewrite(self, spec: JobSpec, status: StatusLine) -> None:
+        REQUEST_ID.set(spec.id)  # this task's LLM requests carry the job's id
+        picked, asked = time.time(), None  # wall clock: benchmarks/burst.py lines them up with the fakes'
+        # What an earlier run may have left, the article and the channel's settings (an assistant
+        # thread: its requester's channel): one round trip each, at once (seven in a row before).
+        # A job that may stream marks its intent here (SET NX), before any chat.startStream: the mark
+        # is new on a first run; an earlier run of the job (same kind, same streamer) left it.
+        no_llm_stream = ("title", "links", *SHORT_COPY_KINDS)  # a title, links: no LLM call; short copy: not streamed
+        may_stream = self.streamer is not None and self._engine_streams and spec.kind not in no_llm_stream
+        job, record, channel_settings, *marked = await asyncio.gather(
+            self.state.job_fields(spec.id, "status_ts", "version", "stream:article0", "posted:article0",
+                                  "stream_intent"),
+            self.state.article(spec.article_id),
+            self.state.channel_settings(spec.settings_channel or spec.channel),
+            *([self.state.job_claim(spec.id, "stream_intent")] if may_stream else []))
+        if marked:  # what the MGET read may already be our own mark: the SET NX says whose it is
+            job["stream_intent"] = None if marked[0] else "1"
+        status_ts = spec.status_ts or job["status_ts"]
         if not status_ts:
             msg = blocks.status_message("queued")
             status_ts = await self.publisher.post_once(spec.id, "status", channel=spec.channel,
                                                        thread_ts=spec.thread_ts, **msg)
             await self.state.job_set(spec.id, "status_ts", status_ts)
+        status.ts = status_ts
 
         stream: LiveStream | None = None
 
         async def progress(step: str, detail: str | None = None) -> None:
+            nonlocal asked
             if stream is not None:
                 stream.step(step)  # an assistant thread's plan of steps moves on
             if step in _INSTANT_STEPS:
                 return  # replaced within milliseconds: not worth a Slack call
             if step == "repairing" and stream is not None and stream.started:
                 await stream.label_draft()  # the streamed draft: « Brouillon en cours de vérification… »
-            msg = blocks.status_message(step, detail=detail)
-            await self.publisher.update(spec.channel, status_ts, **msg)
-            if spec.assistant or spec.channel.startswith("D"):  # a DM's threads show it natively
-                await self.publisher.assistant_status(spec.channel, spec.thread_ts,
-                                                      *blocks.assistant.assistant_status(step))
+            # In the background: the LLM call waits on no Slack round trip. A DM's threads show it natively.
+            native = spec.assistant or spec.channel.startswith("D")
+            status.show(blocks.status_message(step, detail=detail),
+                        assistant=blocks.assistant.assistant_status(step) if native else None)
+            if asked is None:
+                asked = time.time()
+                log.info("job %s timeline in %s: picked up %.3f, LLM asked %.3f",
+                         spec.id, spec.channel, picked, asked)
 
-        record = await self.state.article(spec.article_id)
         if record is None:
             await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
                 "Cet article a expiré : collez à nouveau la dépêche pour une nouvelle réécriture."))
@@ -190,22 +224,20 @@ class JobRunner:
                 await self._failed(spec, status_ts, str(exc), status=SHORT_COPY_FAILED[spec.kind])
             return
 
-        version_no = await self.state.job_get(spec.id, "version")
+        version_no = job["version"]
         data = await self.state.version(spec.article_id, int(version_no)) if version_no else None
-        streamed_ts = await self.state.job_get(spec.id, "stream:article0")
+        streamed_ts = job["stream:article0"]
         engine_done = 0.0
-        posted_first = await self.state.job_get(spec.id, "posted:article0")
+        posted_first = job["posted:article0"]
         if streamed_ts and not posted_first:
             # An earlier run crashed mid-stream: its draft is labelled, then replaced in place.
             await self._label_orphan(spec, streamed_ts)
-        elif not streamed_ts and not posted_first and await self.state.job_get(spec.id, "stream_intent"):
+        elif not streamed_ts and not posted_first and job["stream_intent"]:
             # It crashed between chat.startStream and recording its ts: find that draft, drop it.
             await self._drop_unrecorded_stream(spec, status_ts)
         if data is None:
             on_text = None
-            if self.streamer is not None and self._engine_streams and not posted_first and not streamed_ts \
-                    and spec.kind != "title":  # a chosen title: no LLM call, nothing to stream
-                await self.state.job_set(spec.id, "stream_intent", "1")
+            if may_stream and not posted_first and not streamed_ts:
                 async def started(ts: str) -> None:
                     await self.state.job_set(spec.id, "stream:article0", ts)
                 stream = await self.streamer.open(
@@ -214,14 +246,16 @@ class JobRunner:
                     budget_team=getattr(spec, "team_id", None))
                 on_text = stream.feed if stream is not None else None
             try:
-                result = await self._engine(spec, record, progress, on_text)
+                result = await self._engine(spec, record, progress, on_text, channel_settings)
             except InputError as exc:
                 await self._discard(stream)
+                await status.settle()
                 await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(str(exc)))
                 await self.state.job_set(spec.id, "done", "input")
                 return
             except LLMError as exc:
                 await self._discard(stream)
+                await status.settle()
                 await self._failed(spec, status_ts, str(exc))
                 return
             except BaseException:
@@ -229,9 +263,12 @@ class JobRunner:
                 if stream is not None:
                     await stream.abandon()
                 raise
+            if spec.kind != "links":
+                result = await self.links.settle(spec, record.source, result)
             engine_done = time.monotonic()
             version = await self.state.allocate_version(spec.article_id, spec.id)
             data = self._version_data(spec, version, result)
+            data["page"] = await page_meta(self, spec, record, data["created_at"])
             data = await self.state.save_version(spec.article_id, version, data)
 
         # The version is saved: free the thread and the quota BEFORE its buttons show.
@@ -258,6 +295,7 @@ class JobRunner:
         if spec.assistant:  # the assistant's history names the thread after its article
             await self.publisher.assistant_title(spec.channel, spec.thread_ts, data["article"]["title"])
         report = data["report"]
+        await status.settle()
         await self.publisher.update(spec.channel, status_ts, **blocks.notice_message(
             f":white_check_mark: Version {version} publiée : {report['word_count']} mots, "
             f"SEO {report['seo']['score']}/100, lisibilité {report['readability']['score']}/100."))
@@ -266,6 +304,10 @@ class JobRunner:
                 "article_id": spec.article_id, "title": data["article"]["title"], "version": version,
                 "channel": spec.channel, "ts": first_ts, "created_at": data["created_at"],
                 "permalink": await self._permalink(spec.channel, first_ts)})
+        try:
+            await self.links.propose(spec, data, wordpress_on=wordpress)
+        except Exception:  # noqa: BLE001 - links are a bonus: never fail an article for them
+            log.exception("job %s: no internal links proposal", spec.id)
 
     async def _label_orphan(self, spec: JobSpec, ts: str) -> None:
         if self.streamer is not None:
@@ -329,10 +371,12 @@ class JobRunner:
             return
         await self.state.job_set(spec.id, "posted:article0", ts)
 
-    async def _engine(self, spec: JobSpec, record: ArticleRecord, progress, on_text=None) -> Result:
+    async def _engine(self, spec: JobSpec, record: ArticleRecord, progress, on_text=None,
+                      channel_settings: dict | None = None) -> Result:
         streaming = {"on_text": on_text} if on_text is not None else {}
-        # An assistant thread follows the settings of the channel its requester was viewing.
-        channel_settings = await self.state.channel_settings(spec.settings_channel or spec.channel)
+        if channel_settings is None:
+            # An assistant thread follows the settings of the channel its requester was viewing.
+            channel_settings = await self.state.channel_settings(spec.settings_channel or spec.channel)
         min_words = spec.min_words or channel_settings.get("min_words") or self.settings.min_words
         credit = spec.credit or channel_settings.get("credit") or None
         house = channel_settings.get("house_style") or None
@@ -344,6 +388,8 @@ class JobRunner:
         if base is None:
             raise InputError("La version d’origine de cet article a expiré : relancez une réécriture.")
         article = Article(**base["article"])
+        if spec.kind == "links":  # « Insérer »: the proposed internal links, same text, no LLM call
+            return await self.links.insert(spec)
         if spec.kind == "title":  # a chosen alternative title: same body, no LLM call
             return self.engine.retitle(source, article, title=spec.new_title or article.title,
                                        meta_title=spec.new_meta_title or article.meta_title)

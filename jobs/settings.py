@@ -40,6 +40,9 @@ class BotSettings:
     stream: bool = True  # SEO_STREAM: write the article into the thread as the model writes it
     stream_appends_per_min: int = 100  # Slack's budgets per workspace (Tier 4 / Tier 2)
     stream_starts_per_min: int = 20
+    seo_timezone: str = "Europe/Paris"  # SEO_TIMEZONE: offset of the NewsArticle dates
+    publisher_name: str = ""  # SEO_PUBLISHER_NAME: the NewsArticle publisher
+    publisher_logo_url: str = ""  # SEO_PUBLISHER_LOGO_URL
     # OAuth mode (several workspaces): on when both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set.
     client_id: str = ""
     client_secret: str = field(default="", repr=False)
@@ -86,6 +89,9 @@ class BotSettings:
             oauth_redirect_uri=os.environ.get("SLACK_REDIRECT_URI", "").strip(),
             oauth_scopes=tuple(sorted(_list("SLACK_SCOPES"))),
             token_refresh_minutes=_int("SEO_TOKEN_REFRESH_MINUTES", 120),
+            seo_timezone=os.environ.get("SEO_TIMEZONE", "").strip() or "Europe/Paris",
+            publisher_name=os.environ.get("SEO_PUBLISHER_NAME", "").strip(),
+            publisher_logo_url=os.environ.get("SEO_PUBLISHER_LOGO_URL", "").strip(),
         )
 
     def allowed(self, user: str | None, channel: str | None) -> bool:

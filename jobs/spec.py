@@ -7,8 +7,10 @@ from pydantic import BaseModel
 
 # "titles" and "social" write short copy in the thread (no new version); "title" makes a new
 # version from one of the stored alternative titles (no LLM call); "wordpress" sends a version
-# to WordPress as a draft.
-Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise", "titles", "social", "title", "wordpress"]
+# to WordPress as a draft; "links" makes a new version with the internal links a job proposed
+# (no LLM call).
+Kind = Literal["rewrite", "regenerate", "shorten", "keyword", "revise", "titles", "social", "title", "wordpress",
+               "links"]
 
 
 class JobSpec(BaseModel):
@@ -26,6 +28,7 @@ class JobSpec(BaseModel):
     credit: str | None = None
     new_title: str | None = None  # "title": the chosen alternative title and its SEO title,
     new_meta_title: str | None = None  # read from the stored proposals by the web side
+    proposal: str | None = None  # "links": the job whose stored internal links are inserted
     # Who the job is for (the person who typed, mentioned or clicked, and their workspace):
     # Slack's streaming methods need them in channels (recipient_user_id / recipient_team_id).
     recipient_user_id: str | None = None

@@ -14,6 +14,7 @@ Key layout (all under the `seo:` prefix, all with a TTL):
   job:{id}:spec                the spec of a failed job, for the Réessayer button
   settings:{channel}           per-channel settings
   titles:{job}                 the alternative titles proposed by a « Titres » job
+  links:{job}                  the internal links a job proposed (« Liens internes », « Insérer »)
   recent:{user}                the user's last articles (App Home)
   wordpress:{aid}              the article's WordPress draft: post id, last version sent
   lock:wordpress:{aid}         a WordPress job is running for this article (value: job id)
@@ -47,6 +48,7 @@ class ArticleRecord:
     # viewing, when they are a member of it) and whether the thread is an assistant thread.
     settings_channel: str | None = None
     assistant: bool = False
+    image: str | None = None  # an image URL the editor supplied (NewsArticle image)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
@@ -74,9 +76,9 @@ class State:
 
     async def create_article(self, *, channel: str, thread_ts: str, source: str, requested_by: str,
                              article_id: str | None = None, settings_channel: str | None = None,
-                             assistant: bool = False) -> ArticleRecord:
+                             assistant: bool = False, image: str | None = None) -> ArticleRecord:
         rec = ArticleRecord(article_id or self.new_article_id(), channel, thread_ts, source, requested_by, time.time(),
-                            settings_channel=settings_channel, assistant=assistant)
+                            settings_channel=settings_channel, assistant=assistant, image=image or None)
         await self.kv.set(f"article:{rec.article_id}", rec.to_json(), self.retention)
         await self.kv.set(f"thread:{channel}:{thread_ts}", rec.article_id, self.retention)
         return rec
@@ -140,6 +142,21 @@ class State:
         data = json.loads(raw) if raw else None
         return data["titles"] if data and data.get("article_id") == article_id else None
 
+    async def save_link_proposal(self, job_id: str, article_id: str, version: int, links: list[dict]) -> None:
+        """The internal links proposed under a version (the « Insérer » button points here)."""
+        await self.kv.set(f"links:{job_id}", json.dumps({"article_id": article_id, "version": int(version),
+                                                         "links": links}, ensure_ascii=False), self.retention)
+
+    async def link_proposal(self, job_id: str, article_id: str, version: int | None = None) -> list[dict] | None:
+        """The links that job proposed, if it was about that article (and that version)."""
+        raw = await self.kv.get(f"links:{job_id}")
+        data = json.loads(raw) if raw else None
+        if not data or data.get("article_id") != article_id:
+            return None
+        if version is not None and int(data.get("version") or 0) != int(version):
+            return None
+        return data["links"]
+
     async def record_vote(self, article_id: str, version: int, user: str, vote: str) -> None:
         """One vote per person and version; a new click replaces the previous one."""
         if vote not in ("up", "down"):
@@ -171,6 +188,11 @@ class State:
     async def job_get(self, job_id: str, name: str) -> str | None:
         return await self.kv.get(f"job:{job_id}:{name}")
 
+    async def job_fields(self, job_id: str, *names: str) -> dict[str, str | None]:
+        """Several of a job's records in one round trip (MGET)."""
+        values = await self.kv.mget([f"job:{job_id}:{n}" for n in names])
+        return dict(zip(names, values))
+
     async def job_set(self, job_id: str, name: str, value: str) -> None:
         await self.kv.set(f"job:{job_id}:{name}", value, JOB_TTL)
 
@@ -193,9 +215,13 @@ class State:
         raw = await self.kv.get(f"wordpress:{article_id}")
         return json.loads(raw) if raw else None
 
-    async def save_wordpress_post(self, article_id: str, post_id: int, version: int | None) -> None:
-        await self.kv.set(f"wordpress:{article_id}", json.dumps({"post_id": post_id, "version": version}),
-                          self.retention)
+    async def save_wordpress_post(self, article_id: str, post_id: int, version: int | None,
+                                  permalink: str | None = None) -> None:
+        """`permalink`: the address the post has, or will have once published (canonical)."""
+        entry = {"post_id": post_id, "version": version}
+        if permalink:
+            entry["permalink"] = permalink
+        await self.kv.set(f"wordpress:{article_id}", json.dumps(entry), self.retention)
 
     async def lock_wordpress(self, article_id: str, job_id: str, ttl: float) -> bool:
         key = f"lock:wordpress:{article_id}"

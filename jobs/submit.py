@@ -4,8 +4,10 @@ Kept out of the Slack listeners so that they only ack, validate and call this.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from collections.abc import Awaitable
 from enum import Enum
 
 from .queue import HEARTBEAT_TIMEOUT, JobQueue
@@ -89,9 +91,12 @@ class Submitter:
             return await lock(*where, spec.id, ttl)
         return False
 
-    async def _enqueue(self, spec: JobSpec) -> Outcome:
+    async def _enqueue(self, spec: JobSpec, ready: Awaitable | None = None) -> Outcome:
+        """`ready`: written while the lock is taken (both before the job is enqueued)."""
         spec = stamp(spec)  # OAuth mode: the team it acts for (never its token)
-        if not await self._lock(spec):
+        lock = self._lock(spec)
+        locked, _ = await asyncio.gather(lock, ready) if ready is not None else (await lock, None)
+        if not locked:
             return Outcome.BUSY
         try:
             full = await self.quotas.admit(spec.id, user=spec.user, channel=spec.channel)
@@ -117,20 +122,23 @@ class Submitter:
     async def new_article(self, *, delivery_key: str, channel: str, thread_ts: str, source: str, user: str,
                           status_ts: str | None = None, keyword: str | None = None,
                           article_id: str | None = None, team: str | None = None,
-                          settings_channel: str | None = None, assistant: bool = False) -> Outcome:
-        rec = await self.state.create_article(channel=channel, thread_ts=thread_ts, source=source,
-                                              requested_by=user, article_id=article_id,
-                                              settings_channel=settings_channel, assistant=assistant)
-        spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=rec.article_id, channel=channel,
+                          settings_channel: str | None = None, assistant: bool = False,
+                          image: str | None = None) -> Outcome:
+        article_id = article_id or self.state.new_article_id()
+        spec = JobSpec(id=job_id_for(delivery_key), kind="rewrite", article_id=article_id, channel=channel,
                        thread_ts=thread_ts, user=user, status_ts=status_ts, keyword=keyword or None,
                        recipient_user_id=user, recipient_team_id=team, settings_channel=settings_channel,
                        assistant=assistant)
-        return await self._enqueue(spec)
+        # The article's record and the thread's lock at once (one round trip less before the job).
+        return await self._enqueue(spec, ready=self.state.create_article(
+            channel=channel, thread_ts=thread_ts, source=source, requested_by=user, article_id=article_id,
+            settings_channel=settings_channel, assistant=assistant, image=image))
 
     async def new_version(self, *, delivery_key: str, article_id: str, kind: str, user: str,
                           base_version: int | None = None, instruction: str | None = None,
                           keyword: str | None = None, new_title: str | None = None,
-                          new_meta_title: str | None = None, team: str | None = None) -> Outcome:
+                          new_meta_title: str | None = None, team: str | None = None,
+                          proposal: str | None = None) -> Outcome:
         rec = await self.state.article(article_id)
         if rec is None:
             return Outcome.MISSING
@@ -145,8 +153,8 @@ class Submitter:
         spec = JobSpec(id=job_id_for(delivery_key), kind=kind, article_id=article_id, channel=rec.channel,
                        thread_ts=rec.thread_ts, user=user, base_version=base_version,
                        instruction=instruction, keyword=keyword, new_title=new_title,
-                       new_meta_title=new_meta_title, recipient_user_id=user, recipient_team_id=team,
-                       settings_channel=rec.settings_channel, assistant=rec.assistant)
+                       new_meta_title=new_meta_title, proposal=proposal, recipient_user_id=user,
+                       recipient_team_id=team, settings_channel=rec.settings_channel, assistant=rec.assistant)
         return await self._enqueue(spec)
 
     async def wordpress(self, *, delivery_key: str, article_id: str, version: int, user: str) -> Outcome:

@@ -11,6 +11,7 @@ import logging
 import blockkit as blocks
 from integrations.wordpress import WordPressClient, WordPressError, WordPressSettings, send_draft
 from seo.article import Article
+from seo.news import PageMeta
 
 from .publisher import Publisher
 from .spec import JobSpec
@@ -67,7 +68,8 @@ class WordPressJob:
         try:
             result = await send_draft(wp, Article(**data["article"]), data["body_markdown"],
                                       article_id=spec.article_id,
-                                      known_post_id=(before or {}).get("post_id"), record=record)
+                                      known_post_id=(before or {}).get("post_id"), record=record,
+                                      page=PageMeta.from_dict(data.get("page")))
         except WordPressError as exc:
             log.warning("job %s: WordPress %s (HTTP %s, %s)", spec.id, exc.kind, exc.status, exc.code)
             if exc.kind == "published":
@@ -75,6 +77,8 @@ class WordPressJob:
             else:
                 await self.failed(spec, exc.message)
             return
+        if result.permalink:
+            await self.state.save_wordpress_post(spec.article_id, result.post_id, version, result.permalink)
         # No draft known when this job began: whatever run made it (this one, or an earlier one that
         # died before recording it), the thread has not been told yet that it was created.
         created = result.created or before is None

@@ -7,6 +7,7 @@ and, once per version, records its usage (ops.usage) and the fidelity issues it 
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -34,13 +35,19 @@ class InstrumentedRunner:
 
     async def __call__(self, spec: JobSpec) -> None:
         with log_context(job=spec.id, channel=spec.channel, team=team_of(spec)):
-            before = await self.state.job_get(spec.id, "done")
+            # Read alongside the run's own first reads (not one more round trip before them): a run
+            # sets "done" only after its LLM calls, long after this read.
+            before = asyncio.ensure_future(self.state.job_get(spec.id, "done"))
             started = time.perf_counter()
             outcome = "error"
             with observe.tally() as tally:
                 try:
-                    await self.runner(spec)
-                    outcome = "duplicate" if before else (await self.state.job_get(spec.id, "done") or "unknown")
+                    try:
+                        await self.runner(spec)
+                    finally:
+                        was_done = (await asyncio.gather(before, return_exceptions=True))[0]
+                    outcome = "duplicate" if was_done and not isinstance(was_done, BaseException) \
+                        else (await self.state.job_get(spec.id, "done") or "unknown")
                 finally:
                     self.metrics.jobs.labels(spec.kind, outcome).inc()
                     self.metrics.job_seconds.labels(spec.kind).observe(time.perf_counter() - started)

@@ -1,6 +1,8 @@
 """The article model shared by the pipeline, the renderers and the front ends."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -26,9 +28,24 @@ class Draft(BaseModel):
     sections: list[Section] = Field(description="Au moins 4 sections, chacune avec un intertitre")
 
 
+class Link(BaseModel):
+    """A link that code verified (never one the model wrote): an internal post of the newsroom's
+    WordPress, or the source's own page. `anchor` is an exact phrase of the body (internal) or
+    the text of the source line (source)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    anchor: str
+    kind: Literal["internal", "source"] = "internal"
+    title: str = ""  # the linked post's title, as the site gives it
+    post_id: int | None = None
+
+
 class Article(Draft):
     slug: str = ""
     credit: str | None = None
+    links: list[Link] = Field(default_factory=list)  # set by code only, never by the model
 
     def body_text(self) -> str:
         """Lead, subheadings and paragraphs: what counts as the body."""
@@ -50,4 +67,5 @@ class Article(Draft):
             "lead": self.lead,
             "sections": [{"heading": s.heading, "body": s.body} for s in self.sections],
             "credit": self.credit,
+            "links": [link.model_dump() for link in self.links],
         }

@@ -17,6 +17,7 @@ client's lifetime, and gets today's non-streamed request.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import json
 import logging
@@ -169,6 +170,10 @@ def _section(s: dict) -> dict:
         body = "\n\n".join(str(p) for p in body)
     return {"heading": str(heading), "body": str(body)}
 
+# The caller's id for its requests (a job id), sent as X-Client-Request-Id: OpenAI keeps it with
+# the request (its support can find it from ours), the fake server records it.
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("llm_request_id", default=None)
+
 
 @dataclass
 class LLMClient:
@@ -240,14 +245,17 @@ class LLMClient:
                                       "Répondez par un objet JSON conforme à ce schéma JSON : " + schema}]
             else:
                 kwargs["response_format"] = response_format
+            rid = REQUEST_ID.get()
+            headers = {"X-Client-Request-Id": rid} if rid else None
             try:
                 if streaming:
                     # The SDK's own request (retries, errors, SSE decoding, error events), but each
                     # chunk left a dict: building its pydantic model cost ten times our whole
                     # partial parsing (benchmarks/RESULTS.md, streaming).
                     return await self._client.post("/chat/completions", body=kwargs, cast_to=object, stream=True,
-                                                   stream_cls=openai.AsyncStream[object])
-                return await self._client.chat.completions.create(**kwargs)
+                                                   stream_cls=openai.AsyncStream[object],
+                                                   options={"headers": headers} if headers else {})
+                return await self._client.chat.completions.create(**kwargs, extra_headers=headers)
             except openai.BadRequestError as exc:
                 text = str(exc).lower()
                 if "temperature" in text and "temperature" not in self._unsupported:

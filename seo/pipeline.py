@@ -14,13 +14,15 @@ stops the feed, the job goes on). Without `on_text` nothing streams: today's req
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from .analysis import Document, analyze, count_words
-from .article import Article, Draft
+from .article import Article, Draft, Link
 from .checks import (MIN_SECTIONS, Problem, article_gaps, article_instructions, fidelity_issues, find_problems,
                      looks_french, polish)
 from .cleaning import Dispatch, clean
@@ -33,7 +35,8 @@ from .llm import LLMClient, Usage
 from .headlines import TitleSet, suggest_titles
 from .prompts import draft_messages, repair_messages, revision_messages
 from .social import SocialCopy, write_social
-from .render import body_markdown, to_html, to_markdown
+from .linking import keep_placeable
+from .render import allowed_urls, body_markdown, to_html, to_markdown
 from .streaming import MarkdownStream, OnText
 from .substance import Gap, IncompleteReply
 
@@ -102,14 +105,41 @@ def guard_for(dispatch: Dispatch) -> FidelityGuard:
     return FidelityGuard(facts)
 
 
-def document_for(article: Article) -> Document:
+# The guard is built while the model writes the draft, not after: under a burst, 50 drafts end
+# within a second and their checks queue on one core. Past the first words (their start is the
+# latency people see), the worker's loop mostly waits on the model. Spread at random over a few
+# seconds, so that 50 jobs started together do not build theirs in the same instant (that held
+# their streams' appends back by a quarter of a second).
+GUARD_AFTER = 2.0  # seconds into the draft's LLM call, at the earliest
+GUARD_SPREAD = 4.0  # and up to this much later
+
+
+async def _guard_meanwhile(dispatch: Dispatch) -> FidelityGuard:
+    await asyncio.sleep(GUARD_AFTER + random.random() * GUARD_SPREAD)
+    return guard_for(dispatch)
+
+
+def _ready(task: asyncio.Future) -> FidelityGuard | None:
+    """The guard built meanwhile, or None (the call was shorter than GUARD_AFTER, or failed)."""
+    if task.done() and not task.cancelled() and task.exception() is None:
+        return task.result()
+    task.cancel()
+    return None
+
+
+def document_for(article: Article, site_url: str | None = None) -> Document:
+    """The analysed page. Its links are known (and the two link checks run) when the site it goes
+    to is known or the article has links: the body's anchors and the credit line's source link."""
+    known = bool(site_url) or bool(article.links)
     return Document(
         title=article.title,
-        body_markdown=body_markdown(article.model_copy(update={"credit": None})),
+        body_markdown=body_markdown(article.model_copy(update={"credit": None, "links": []})),
         keyword=article.focus_keyword,
         meta_title=article.meta_title,
         meta_description=article.meta_description,
         slug=article.slug,
+        links=tuple(l.url for l in article.links) if known else None,
+        site_url=site_url,
     )
 
 
@@ -145,11 +175,15 @@ class Engine:
         await progress("drafting", None)
         messages = draft_messages(dispatch, min_words=min_words, keyword=keyword, house_style=house_style)
         streamer = MarkdownStream(on_text) if on_text is not None else None
-        draft = await self.llm.complete(messages, Draft, usage, temperature=temperature,
-                                        stream=streamer is not None, sink=streamer)
+        meanwhile = asyncio.ensure_future(_guard_meanwhile(dispatch))
+        try:
+            draft = await self.llm.complete(messages, Draft, usage, temperature=temperature,
+                                            stream=streamer is not None, sink=streamer)
+        finally:
+            guard = _ready(meanwhile)
         return await self._check_and_repair(dispatch, draft, usage, keyword=keyword, min_words=min_words,
                                             credit=credit, progress=progress, started=started,
-                                            streamer=streamer, house_style=house_style)
+                                            streamer=streamer, house_style=house_style, guard=guard)
 
     async def revise(self, raw: str, article: Article, *, instruction: str, keyword: str | None = None,
                      min_words: int | None = None, target_words: int | None = None,
@@ -212,8 +246,8 @@ class Engine:
                                 min_words: int, credit: str | None, progress: Progress,
                                 max_words: int | None = None, target: int | None = None,
                                 started: float, streamer: MarkdownStream | None = None,
-                                house_style: str | None = None) -> Result:
-        guard = guard_for(dispatch)
+                                house_style: str | None = None, guard: FidelityGuard | None = None) -> Result:
+        guard = guard or guard_for(dispatch)
         credit = credit if credit is not None else dispatch.credit
         best: _Candidate | None = None
         instructions = article_instructions()
@@ -282,6 +316,17 @@ class Engine:
                           analyze(document_for(changed)), 0)
         return self._finish(cand, Usage(seconds=time.perf_counter() - started))
 
+    def with_links(self, article: Article, links: list[Link], *, fidelity: dict, usage: Usage | None = None,
+                   site_url: str | None = None) -> Result:
+        """The same article with these verified links (those whose anchor is in its body, and the
+        source link), analysed for the site it goes to: no LLM call, the text unchanged."""
+        linked = article.model_copy(update={"links": keep_placeable(article, links)})
+        analysis = analyze(document_for(linked, site_url))
+        cand = _Candidate(linked, count_words(linked.body_text()), [], analysis, 0)
+        result = self._finish(cand, usage or Usage())
+        result.report["fidelity"] = fidelity
+        return result
+
     @staticmethod
     def _finish(c: _Candidate, usage: Usage) -> Result:
         report = {
@@ -292,7 +337,7 @@ class Engine:
         }
         markdown = to_markdown(c.article)
         return Result(article=c.article, markdown=markdown, body_markdown=body_markdown(c.article),
-                      html=to_html(markdown), report=report, usage=usage)
+                      html=to_html(markdown, allowed_urls(c.article)), report=report, usage=usage)
 
 
 async def rewrite(raw: str, **kwargs) -> Result:

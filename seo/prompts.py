@@ -107,7 +107,7 @@ def _user_message(task: str, dispatch: Dispatch, *, min_words: int, target: int 
         parts += ["## Mot-clé principal imposé", keyword.strip()]
     parts += ["## Longueur", _length_section(min_words, target)]
     if article is not None:
-        current = article.model_dump(exclude={"slug", "credit"})
+        current = article.model_dump(exclude={"slug", "credit", "links"})  # links are code's, not the model's
         parts += ["## Article actuel (JSON)", json.dumps(current, ensure_ascii=False)]
     return "\n".join(parts)
 

@@ -5,8 +5,47 @@ import json
 import re
 from html import escape
 
+from markdown_it import MarkdownIt
+
 from .article import Article
-from .markup import MARKDOWN as _md  # raw HTML escaped, links and images not rendered, tables
+from .linking import link_paragraphs, markdown_url
+from .news import DISCLOSURE, PageMeta, news_article, web_url
+
+# The product's dialect (seo/markup.py: raw HTML escaped, images not rendered, tables), with one
+# difference for renderings: a Markdown link becomes an <a> only when its URL is one of the
+# article's verified links (seo/linking.py). The model's text never becomes a link in an export
+# or in the CMS (a "[x](https://elsewhere)" keeps its text, loses its link).
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
+    ["image", "autolink"]).enable("table")
+
+
+def _allowed_links_only(state) -> None:
+    """Core rule: drop link_open/link_close pairs whose href is not in env["allowed_links"]."""
+    allowed = state.env.get("allowed_links") or frozenset()
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept, stack = [], []
+        for child in token.children:
+            if child.type == "link_open":
+                ok = child.attrGet("href") in allowed
+                stack.append(ok)
+                if ok:
+                    kept.append(child)
+            elif child.type == "link_close":
+                if stack.pop() if stack else False:
+                    kept.append(child)
+            else:
+                kept.append(child)
+        token.children = kept
+
+
+_md.core.ruler.push("allowed_links_only", _allowed_links_only)
+
+
+def allowed_urls(article: Article) -> frozenset[str]:
+    """The URLs that may become links in this article's renderings."""
+    return frozenset(l.url for l in article.links)
 
 
 def _escape_block_start(paragraph: str) -> str:
@@ -15,22 +54,40 @@ def _escape_block_start(paragraph: str) -> str:
 
 
 def body_markdown(article: Article) -> str:
-    """Lead, then '## ' sections, then the credit line: what Slack shows under the title."""
-    parts = [_escape_block_start(article.lead)] if article.lead else []
+    """Lead, then '## ' sections, then the credit line: what Slack shows under the title. The
+    article's verified links are set on their anchors (first occurrence, outside quotations) and
+    on the credit line (the source's page)."""
+    texts = ([article.lead] if article.lead else [])
+    shape: list[tuple[str, str | None]] = [("p", None)] if article.lead else []
     for section in article.sections:
-        parts.append(f"## {section.heading}")
-        parts += [_escape_block_start(p) for p in section.body.split("\n\n") if p.strip()]
-    if article.credit:
-        parts.append(f"*{article.credit}*")
+        shape.append(("h", section.heading))
+        for p in section.body.split("\n\n"):
+            if p.strip():
+                texts.append(p)
+                shape.append(("p", None))
+    linked, _ = link_paragraphs(texts, article.links)
+    it = iter(linked)
+    parts = [f"## {heading}" if kind == "h" else _escape_block_start(next(it)) for kind, heading in shape]
+    source = next((l for l in article.links if l.kind == "source"), None)
+    credit = article.credit or ""
+    if source is not None:
+        credit = f"{credit} — " if credit else ""
+        credit += f"Source{NBSP}: [{source.anchor}]({markdown_url(source.url)})"
+    if credit:
+        parts.append(f"*{credit}*")
     return "\n\n".join(parts)
+
+
+NBSP = "\u00a0"
 
 
 def to_markdown(article: Article) -> str:
     return f"# {article.title}\n\n{body_markdown(article)}\n"
 
 
-def to_html(markdown: str) -> str:
-    return _md.render(markdown)
+def to_html(markdown: str, allowed: frozenset[str] | set[str] = frozenset()) -> str:
+    """HTML of Markdown; only links to `allowed` URLs are rendered as links."""
+    return _md.render(markdown, {"allowed_links": frozenset(_md.normalizeLink(markdown_url(u)) for u in allowed)})
 
 
 # --------------------------------------------------------------------------- files ready to publish
@@ -39,34 +96,15 @@ def to_html(markdown: str) -> str:
 # HTML page (<title>, meta description, schema.org NewsArticle JSON-LD) and Markdown with a
 # YAML front matter. Every value comes from the model or the newsroom: all of it is escaped.
 
-def body_html(body_md: str) -> str:
+def body_html(body_md: str, allowed: frozenset[str] | set[str] = frozenset()) -> str:
     """The body (lead, <h2> sections, credit line) as HTML, without the <h1> title: what a CMS
     whose title is a separate field (WordPress) takes as content."""
-    return to_html(body_md)
+    return to_html(body_md, allowed)
 
 
-def _source_organization(credit: str | None) -> str | None:
-    """"(Avec AFP et Reuters)" → "AFP et Reuters": the agencies the credit line names."""
-    name = (credit or "").strip().strip("()[]*_ ").strip()
-    name = re.sub(r"^(?:avec|source|sources|d’après|d'après)\s*:?\s+", "", name, flags=re.IGNORECASE).strip()
-    return name or None
-
-
-def json_ld(article: Article) -> dict:
-    """schema.org NewsArticle: only what the article itself holds (no date or author the
-    source does not give)."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "description": article.meta_description,
-        "keywords": [k for k in [article.focus_keyword, *article.secondary_keywords] if k and k.strip()],
-        "inLanguage": "fr",
-    }
-    source = _source_organization(article.credit)
-    if source:
-        data["sourceOrganization"] = {"@type": "Organization", "name": source}
-    return data
+def json_ld(article: Article, meta: PageMeta | None = None) -> dict:
+    """schema.org NewsArticle (seo/news.py): only what the article, the newsroom and the job hold."""
+    return news_article(article, meta)
 
 
 def _script_json(data: dict) -> str:
@@ -75,18 +113,28 @@ def _script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def html_page(article: Article, html_body: str) -> str:
-    """A complete HTML page for the article (`html_body`: the rendered Markdown, <h1> included)."""
+def disclosure_html(meta: PageMeta | None) -> str:
+    """The AI-assistance disclosure line, when the channel turned it on."""
+    return f"<p class=\"ai-disclosure\"><em>{escape(DISCLOSURE, quote=False)}</em></p>\n" if meta and meta.disclosure else ""
+
+
+def html_page(article: Article, html_body: str, meta: PageMeta | None = None) -> str:
+    """A complete HTML page for the article (`html_body`: the rendered Markdown, <h1> included):
+    its head holds the title, meta description, robots max-image-preview:large, the canonical
+    when the WordPress permalink is known, and the NewsArticle JSON-LD."""
     title = escape(article.meta_title or article.title, quote=True)
     description = escape(article.meta_description, quote=True)
+    canonical = web_url(meta.canonical) if meta else None
     return (
         "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{title}</title>\n"
         f"<meta name=\"description\" content=\"{description}\">\n"
-        f"<script type=\"application/ld+json\">\n{_script_json(json_ld(article))}\n</script>\n"
+        "<meta name=\"robots\" content=\"max-image-preview:large\">\n"
+        + (f"<link rel=\"canonical\" href=\"{escape(canonical, quote=True)}\">\n" if canonical else "")
+        + f"<script type=\"application/ld+json\">\n{_script_json(json_ld(article, meta))}\n</script>\n"
         "</head>\n<body>\n<article>\n"
-        f"{html_body}"
+        f"{html_body}{disclosure_html(meta)}"
         "</article>\n</body>\n</html>\n"
     )
 
@@ -126,6 +174,6 @@ def markdown_file(article: Article, markdown: str) -> str:
     return f"{front_matter(article)}\n{markdown.rstrip()}\n"
 
 
-def export_files(article: Article, markdown: str, html: str) -> dict[str, str]:
+def export_files(article: Article, markdown: str, html: str, meta: PageMeta | None = None) -> dict[str, str]:
     """The files Exporter uploads: {"article.md": ..., "article.html": ...}."""
-    return {"article.md": markdown_file(article, markdown), "article.html": html_page(article, html)}
+    return {"article.md": markdown_file(article, markdown), "article.html": html_page(article, html, meta)}

@@ -50,8 +50,10 @@ class TeamSites:
         if not password:
             return None
         raw_timeout = os.environ.get("WORDPRESS_TIMEOUT", "").strip()
+        raw_search = os.environ.get("WORDPRESS_SEARCH_TIMEOUT", "").strip()
         return WordPressSettings(url=site["url"], user=site["user"], app_password=password,
-                                 timeout=float(raw_timeout) if raw_timeout else 30.0)
+                                 timeout=float(raw_timeout) if raw_timeout else 30.0,
+                                 search_timeout=float(raw_search) if raw_search else 3.0)
 
     async def save(self, *, url: str, user: str, password: str | None) -> None:
         """password None or empty: the stored one is kept."""

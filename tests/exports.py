@@ -18,6 +18,7 @@ class PageReader(HTMLParser):
         self.json_ld: list[str] = []
         self.scripts = 0
         self.headings: list[tuple[str, str]] = []
+        self.links: dict[str, str] = {}  # <link rel=… href=…> of the head
         self.lang = None
         self._in: str | None = None
         self._buf: list[str] = []
@@ -30,6 +31,8 @@ class PageReader(HTMLParser):
             self.lang = attrs.get("lang")
         if tag == "meta" and attrs.get("name"):
             self.meta[attrs["name"]] = attrs.get("content") or ""
+        if tag == "link" and attrs.get("rel"):
+            self.links[attrs["rel"]] = attrs.get("href") or ""
         if tag == "script":
             self.scripts += 1
         if tag in ("title", "script", "h1", "h2", "h3"):

@@ -299,7 +299,9 @@ def test_dispatch_modal():
     check_view(view, "seo_dispatch_modal")
     assert view["title"]["text"] == "Réécriture SEO" and view["submit"]["text"] == "Lancer"
     assert view["private_metadata"] == '{"channel": "C1"}'
-    assert _input_ids(view) == {(B.DISPATCH_BLOCK, B.DISPATCH_ACTION), (B.KEYWORD_BLOCK, B.KEYWORD_ACTION)}
+    assert _input_ids(view) == {(B.DISPATCH_BLOCK, B.DISPATCH_ACTION), (B.KEYWORD_BLOCK, B.KEYWORD_ACTION),
+                                (B.IMAGE_BLOCK, B.IMAGE_ACTION)}
+    assert next(b for b in view["blocks"] if b["block_id"] == B.IMAGE_BLOCK).get("optional")
     dispatch = next(b for b in view["blocks"] if b["block_id"] == B.DISPATCH_BLOCK)
     assert dispatch["element"]["multiline"] is True and dispatch["element"]["max_length"] == 3000
     assert not dispatch.get("optional")
@@ -325,8 +327,11 @@ def test_settings_modal():
                              "house_style": "Écrire « Otan »."}, "{}")
     check_view(view, "seo_settings_modal")
     assert _input_ids(view) == {(B.MIN_WORDS_BLOCK, B.MIN_WORDS_ACTION), (B.CREDIT_BLOCK, B.CREDIT_ACTION),
-                                (B.HOUSE_STYLE_BLOCK, B.HOUSE_STYLE_ACTION), (B.WATCH_BLOCK, B.WATCH_ACTION)}
+                                (B.HOUSE_STYLE_BLOCK, B.HOUSE_STYLE_ACTION), (B.WATCH_BLOCK, B.WATCH_ACTION),
+                                (B.SOURCE_PAGE_BLOCK, B.SOURCE_PAGE_ACTION), (B.BYLINE_BLOCK, B.BYLINE_ACTION),
+                                (B.DISCLOSURE_BLOCK, B.DISCLOSURE_ACTION)}
     by_id = {b.get("block_id"): b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert "initial_options" not in by_id[B.DISCLOSURE_BLOCK]  # the AI-assistance line is off by default
     number = by_id[B.MIN_WORDS_BLOCK]
     assert number["type"] == "number_input" and number["initial_value"] == "900"
     assert (number["min_value"], number["max_value"]) == ("300", "3000")

@@ -149,3 +149,36 @@ class WordPressServer:
             yield
         finally:
             aside.rename(plugin)
+
+    # --- seeding and forging, for the internal-links tests ------------------------------------
+    def create_post(self, title: str, *, status: str = "publish", content: str = "", date: str | None = None) -> dict:
+        body = {"title": title, "status": status, "content": content or f"<p>{title}</p>"}
+        if date:
+            body["date"] = date
+        return self.rest("POST", "/posts", body)
+
+    @contextlib.contextmanager
+    def forged_search_results(self, items: list[dict]):
+        """A test must-use plugin that appends `items` to every post search the REST API answers:
+        what a compromised plugin or a proxy could make the site return."""
+        path = self.site / "wp-content" / "mu-plugins" / "seo-fr-test-forge.php"
+        path.write_text(_FORGE_PHP % json.dumps(json.dumps(items)), encoding="utf-8")
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+_FORGE_PHP = r"""<?php
+add_filter('rest_post_dispatch', function ($response, $server, $request) {
+    if ($request->get_route() !== '/wp/v2/posts' || $request->get_method() !== 'GET' || !$request->get_param('search')) {
+        return $response;
+    }
+    $data = $response->get_data();
+    foreach (json_decode(%s, true) as $item) {
+        $data[] = $item;
+    }
+    $response->set_data($data);
+    return $response;
+}, 20, 3);
+"""

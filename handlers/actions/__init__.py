@@ -1,4 +1,4 @@
-from . import article_buttons, export, feedback, retry, short_copy, wordpress
+from . import article_buttons, export, feedback, links, retry, short_copy, wordpress
 
 
 def register(app, services) -> None:
@@ -8,3 +8,4 @@ def register(app, services) -> None:
     short_copy.register(app, services)
     wordpress.register(app, services)
     feedback.register(app, services)
+    links.register(app, services)

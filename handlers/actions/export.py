@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 import blockkit as blocks
 from jobs.publisher import slack_error
 from seo.article import Article
+from seo.news import PageMeta, web_url
 from seo.render import export_files
 
 from ..patience import patiently
@@ -35,7 +36,10 @@ def register(app, svc: Services) -> None:
                 return False  # told already: expired, or another thread's article
             if not await svc.state.first_delivery(key, owner):
                 return False
-            return await svc.state.version(*parsed)
+            data = await svc.state.version(*parsed)
+            if data is not None:  # the permalink of its WordPress draft, when known by now
+                data["wordpress"] = await svc.state.wordpress_post(parsed[0]) or {}
+            return data
 
         try:
             data = await patiently(read, svc.settings.queue_patience, lambda: whisper(client, body, WAITING))
@@ -47,7 +51,9 @@ def register(app, svc: Services) -> None:
         if data is None:
             await whisper(client, body, EXPIRED)
             return
-        files = export_files(Article(**data["article"]), data["markdown"], data["html"])
+        page = PageMeta.from_dict(data.get("page"))
+        page.canonical = web_url(data["wordpress"].get("permalink")) or page.canonical
+        files = export_files(Article(**data["article"]), data["markdown"], data["html"], page)
         try:
             await client.files_upload_v2(
                 channel=channel, thread_ts=thread_ts,

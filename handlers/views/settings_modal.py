@@ -7,6 +7,8 @@ import blockkit as blocks
 from ..patience import patiently
 from ..replies import UNAVAILABLE, queue_errors
 from ..services import Services
+from seo.news import web_url
+
 from ..workspace import save_site, site_errors, submitted_site
 from .common import field, metadata, text_value
 
@@ -30,6 +32,14 @@ def register(app, svc: Services) -> None:
             await ack(response_action="errors", errors={
                 blocks.HOUSE_STYLE_BLOCK: f"{blocks.HOUSE_STYLE_MAX} caractères au plus."})
             return
+        source_page = text_value(view, blocks.SOURCE_PAGE_BLOCK, blocks.SOURCE_PAGE_ACTION)
+        if source_page and not web_url(source_page):
+            await ack(response_action="errors", errors={
+                blocks.SOURCE_PAGE_BLOCK: "Entrez une adresse qui commence par https:// (ou laissez vide)."})
+            return
+        byline = " ".join(text_value(view, blocks.BYLINE_BLOCK, blocks.BYLINE_ACTION).split())[:blocks.BYLINE_MAX]
+        disclosure = any(o.get("value") == blocks.DISCLOSURE_OPTION for o in
+                         field(view, blocks.DISCLOSURE_BLOCK, blocks.DISCLOSURE_ACTION).get("selected_options") or [])
         watch = any(o.get("value") == blocks.WATCH_OPTION
                     for o in field(view, blocks.WATCH_BLOCK, blocks.WATCH_ACTION).get("selected_options") or [])
         wordpress_field = field(view, blocks.WORDPRESS_BLOCK, blocks.WORDPRESS_ACTION)
@@ -51,7 +61,8 @@ def register(app, svc: Services) -> None:
                                              svc.settings.queue_patience)).get("wordpress", True) is not False
             await patiently(lambda: svc.state.save_channel_settings(
                 channel, {"min_words": min_words, "credit": credit or None, "house_style": house_style or None,
-                          "watch": watch, "wordpress": wordpress}),
+                          "watch": watch, "wordpress": wordpress, "source_page": source_page or None,
+                          "byline": byline or None, "disclosure": disclosure}),
                 svc.settings.queue_patience)
             site_note = await save_site(svc, client, user, site) if site is not None else ""
         except queue_errors():
@@ -65,5 +76,8 @@ def register(app, svc: Services) -> None:
                   f"{', crédit « ' + credit + ' »' if credit else ''}, "
                   f"{'consignes de la rédaction enregistrées' if house_style else 'sans consignes de la rédaction'}, "
                   f"surveillance {'activée' if watch else 'désactivée'}"
+                  f"{', page source ' + source_page if source_page else ''}"
+                  f"{', signature « ' + byline + ' »' if byline else ''}"
+                  f", mention IA {'affichée' if disclosure else 'non affichée'}"
                   f"{(', bouton WordPress ' + ('affiché' if wordpress else 'masqué')) if wordpress_shown else ''}."
                   f"{site_note}"))

@@ -12,6 +12,7 @@ class WordPressSettings:
     user: str
     app_password: str = field(repr=False)  # never printed, logged or put in a message
     timeout: float = 30.0
+    search_timeout: float = 3.0  # WORDPRESS_SEARCH_TIMEOUT: one search for internal links
 
     @classmethod
     def from_env(cls) -> "WordPressSettings | None":
@@ -22,8 +23,10 @@ class WordPressSettings:
         if not (url and user and password):
             return None
         raw_timeout = os.environ.get("WORDPRESS_TIMEOUT", "").strip()
+        raw_search = os.environ.get("WORDPRESS_SEARCH_TIMEOUT", "").strip()
         return cls(url=site_url(url), user=user, app_password=password,
-                   timeout=float(raw_timeout) if raw_timeout else 30.0)
+                   timeout=float(raw_timeout) if raw_timeout else 30.0,
+                   search_timeout=float(raw_search) if raw_search else 3.0)
 
     @property
     def host(self) -> str:

@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from seo.article import Article
-from seo.render import body_html
+from seo.news import PageMeta, news_article
+from seo.render import _script_json, allowed_urls, body_html, disclosure_html
 
 from .client import NBSP, WordPressClient, WordPressError
 
 # Yoast SEO's and Rank Math's fields, registered for REST by seo-fr-meta.php.
 SEO_META_KEYS = ("_yoast_wpseo_focuskw", "_yoast_wpseo_title", "_yoast_wpseo_metadesc",
                  "rank_math_focus_keyword", "rank_math_title", "rank_math_description")
+# schema.org NewsArticle as JSON, registered by seo-fr-meta.php, which prints it in the page's
+# head (completed with WordPress's own URL and dates) unless Yoast SEO or Rank Math write theirs.
+NEWS_META_KEY = "seo_fr_news_jsonld"
 EDITABLE = {"draft", "pending", "auto-draft"}
 
 
@@ -42,17 +46,20 @@ def _no_markup(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
-def draft_payload(article: Article, body_md: str, *, article_id: str, tag_ids: list[int]) -> dict:
+def draft_payload(article: Article, body_md: str, *, article_id: str, tag_ids: list[int],
+                  page: PageMeta | None = None) -> dict:
     """The post fields: title, content (body HTML with <h2> headings and the credit line; its
-    Markdown renders with raw HTML escaped and no links), slug, excerpt (the meta description),
-    tags and the SEO meta (plain text fields). No status: see send_draft."""
+    Markdown renders with raw HTML escaped, links only to the article's verified URLs), slug,
+    excerpt (the meta description), tags and the SEO meta (plain text fields). No status: see
+    send_draft."""
+    content = body_html(body_md, allowed_urls(article)) + disclosure_html(page)
     return {
         "title": _no_markup(article.title),
-        "content": f"{body_html(body_md)}<!-- {marker(article_id)} -->\n",
+        "content": f"{content}<!-- {marker(article_id)} -->\n",
         "slug": article.slug,
         "excerpt": _no_markup(article.meta_description),
         "tags": tag_ids,
-        "meta": seo_meta(article),
+        "meta": {**seo_meta(article), NEWS_META_KEY: _script_json(news_article(article, page)).replace("\n", "")},
     }
 
 
@@ -62,6 +69,7 @@ class DraftResult:
     edit_link: str
     created: bool  # False: an existing draft was updated
     seo_fields_saved: bool  # False: WordPress dropped the SEO meta (seo-fr-meta.php missing)
+    permalink: str | None = None  # the post's address once published (its canonical)
 
 
 def _published_error(client: WordPressClient, post_id: int, status: str) -> WordPressError:
@@ -88,11 +96,22 @@ async def _existing(client: WordPressClient, post_id: int | None, article_id: st
     return None
 
 
+def permalink_of(post: dict) -> str | None:
+    """The address a draft will have once published: WordPress's permalink_template with its slug
+    (plain permalinks: the ?p= address itself)."""
+    template = str(post.get("permalink_template") or "")
+    slug = str(post.get("slug") or post.get("generated_slug") or "")
+    if template and slug:
+        return template.replace("%postname%", slug).replace("%pagename%", slug)
+    return str(post.get("link") or "") or None
+
+
 async def send_draft(client: WordPressClient, article: Article, body_md: str, *, article_id: str,
-                     known_post_id: int | None, record: Callable[[int], Awaitable[None]]) -> DraftResult:
+                     known_post_id: int | None, record: Callable[[int], Awaitable[None]],
+                     page: PageMeta | None = None) -> DraftResult:
     """Create or update the article's draft; `record(post_id)` is awaited as soon as it is known."""
     tag_ids = await client.tag_ids(list(article.secondary_keywords))
-    payload = draft_payload(article, body_md, article_id=article_id, tag_ids=tag_ids)
+    payload = draft_payload(article, body_md, article_id=article_id, tag_ids=tag_ids, page=page)
     post_id = await _existing(client, known_post_id, article_id)
     if post_id is None:
         post = await client.create_post({**payload, "status": "draft"})
@@ -107,4 +126,4 @@ async def send_draft(client: WordPressClient, article: Article, body_md: str, *,
     meta = fresh.get("meta") if isinstance(fresh.get("meta"), dict) else {}
     saved = all(str(meta.get(k) or "").strip() for k, v in payload["meta"].items() if v.strip())
     return DraftResult(post_id=post_id, edit_link=client.edit_link(post_id), created=created,
-                       seo_fields_saved=saved)
+                       seo_fields_saved=saved, permalink=permalink_of(fresh))

@@ -21,11 +21,13 @@ Overall scores, derived as Yoast derives them:
 Ratings: 1-4 bad, 5-7 ok, 8-9 good.
 
 Where and why we deliberately differ from Yoast:
-* Checks run: only the text checks. Yoast's image, link (internal, outbound,
-  competing links), single-H1 and function-words-in-keyphrase checks are left out:
-  the article has no images or links until the CMS adds them, so they would
-  only add noise. The SEO overall score is therefore over our 10 SEO checks, not
-  Yoast's 17; it is what Yoast computes over those 10.
+* Checks run: the text checks, plus Yoast's internalLinks and externalLinks when
+  the page's links are known (``Document.links`` not None: the product sets it when
+  the article goes to a known WordPress site or carries verified links). Yoast's
+  image, competing-links, single-H1 and function-words-in-keyphrase checks are left
+  out (the article has no images until the CMS adds them; our anchors never hold
+  the keyphrase). The SEO overall score is therefore over our 10 SEO checks (12 with
+  the link checks), not Yoast's 17; it is what Yoast computes over those.
 * Check scores in the report are clamped to 1..9 (Yoast's -10/-20/-50/-999 become
   1); the overall score still uses the raw values, like Yoast.
 * titleWidth: Yoast gets the width from the browser (the snippet preview,

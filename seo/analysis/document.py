@@ -29,6 +29,10 @@ class Document:
     meta_title: str = ""
     meta_description: str = ""
     slug: str = ""
+    # The page's links (hrefs) and the site it lives on. None: links unknown, and the two link
+    # checks (internalLinks, externalLinks) are not run, as before there were links.
+    links: tuple[str, ...] | None = None
+    site_url: str | None = None
 
 
 @dataclass

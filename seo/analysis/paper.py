@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from . import matching
 from .syllables import count_syllables
@@ -131,6 +132,27 @@ class Paper:
             n_words += len(words)
             n_syl += sum(count_syllables(w.lower()) for w in words)
         return n_sent, n_words, n_syl
+
+    # --- links ----------------------------------------------------------------
+    @cached_property
+    def link_statistics(self) -> dict[str, int] | None:
+        """Yoast's getLinkStatistics, for the links we write (all followed): a link to the site's
+        own host (or a relative one) is internal, any other http(s) link outbound. None when the
+        page's links are unknown."""
+        if self.doc.links is None:
+            return None
+        site = urlsplit(self.doc.site_url or "").netloc.lower()
+        internal = external = 0
+        for href in self.doc.links:
+            parts = urlsplit(href.strip())
+            if not parts.netloc:
+                internal += not href.startswith("#")
+            elif site and parts.netloc.lower() == site:
+                internal += 1
+            elif parts.scheme in ("http", "https"):
+                external += 1
+        return {"internalTotal": internal, "internalDofollow": internal, "internalNofollow": 0,
+                "externalTotal": external, "externalDofollow": external, "externalNofollow": 0}
 
     # --- keyphrase ------------------------------------------------------------
     @cached_property

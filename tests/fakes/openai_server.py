@@ -37,6 +37,7 @@ Control API (for other processes)::
     POST /_control/streaming  {"first_token_delay": 1, "chunk_delay": 0.02, "chunk_chars": 12,
                                "streaming": "on"} (any subset)
     GET  /_control/state      {"calls", "queued", "latency", "in_flight", "peak_in_flight"}
+    GET  /_control/timings    per request: {"id" (X-Client-Request-Id), "received", "first_content", "finished"}
 
 ``RemoteControl(base_url)`` wraps that API with the same methods as FakeOpenAI.
 
@@ -82,6 +83,7 @@ ORG = "org-fake"
 FINGERPRINT = "fp_fake0001"
 DEFAULT_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1", "gpt-5-mini"]
 STREAMING_MODES = ("on", "off", "refuse", "no_json_schema")
+_TIMING = web.RequestKey("timing", dict)  # the request's entry in /_control/timings
 
 
 def estimate_tokens(text: str | None) -> int:
@@ -300,6 +302,22 @@ def _content_text(content: Any, request_json: dict) -> str:
     return json.dumps(content, ensure_ascii=False)
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix of a and b: a binary search over slice comparisons (done in C),
+    not a character loop (which cost 50 ms a request against 64 stored prompts)."""
+    n = min(len(a), len(b))
+    if a[:n] == b[:n]:
+        return n
+    lo, hi = 0, n  # a[:lo] == b[:lo], a[:hi] != b[:hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
 def _message_text(msg: dict) -> str:
     c = msg.get("content")
     if isinstance(c, str):
@@ -451,6 +469,9 @@ class _State:
     requests: list = field(default_factory=list)
     headers: list = field(default_factory=list)
     prompts: collections.deque = field(default_factory=lambda: collections.deque(maxlen=64))
+    # per request, wall-clock seconds: received, first content chunk written (streamed), and the
+    # client's X-Client-Request-Id header (benchmarks/burst.py decomposes a job's first second)
+    timings: list = field(default_factory=list)
 
 
 class FakeOpenAI:
@@ -558,6 +579,12 @@ class FakeOpenAI:
         with self._lock:
             return len(self._st.requests)
 
+    @property
+    def timings(self) -> list[dict]:
+        """Per request: {"id": X-Client-Request-Id, "received", "first_content", "finished"} (time.time())."""
+        with self._lock:
+            return [dict(t) for t in self._st.timings]
+
     def reset(self) -> None:
         """Clear script, recorded requests and prompt cache; restore latency, default and the
         streaming settings."""
@@ -566,6 +593,7 @@ class FakeOpenAI:
             self._st.requests.clear()
             self._st.headers.clear()
             self._st.prompts.clear()
+            self._st.timings.clear()
             self._st.latency = self._init_latency
             self._st.default = self._init_default
             self.stream_chunk_chars, self.stream_chunk_delay, self.first_token_delay, self.streaming = \
@@ -610,6 +638,7 @@ class FakeOpenAI:
         app.router.add_post("/_control/latency", self._c_latency)
         app.router.add_post("/_control/streaming", self._c_streaming)
         app.router.add_get("/_control/state", self._c_state)
+        app.router.add_get("/_control/timings", self._c_timings)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
                                      handler_cancellation=True, shutdown_timeout=0.25)
@@ -716,6 +745,9 @@ class FakeOpenAI:
         return {"first_token_delay": self.first_token_delay, "chunk_delay": self.stream_chunk_delay,
                 "chunk_chars": self.stream_chunk_chars, "streaming": self.streaming}
 
+    async def _c_timings(self, request: web.Request) -> web.Response:
+        return web.json_response(self.timings)
+
     async def _c_state(self, request: web.Request) -> web.Response:
         return web.json_response({"calls": self.calls, "queued": self.queued, "latency": self.latency,
                                   "in_flight": self.in_flight, "peak_in_flight": self.peak_in_flight,
@@ -725,6 +757,8 @@ class FakeOpenAI:
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         t0 = time.monotonic()
+        timing = {"id": request.headers.get("X-Client-Request-Id"), "received": time.time(), "first_content": None,
+                  "finished": None}
         raw = await request.read()
         try:
             body = json.loads(raw)
@@ -735,6 +769,8 @@ class FakeOpenAI:
         with self._lock:
             self._st.requests.append(body)
             self._st.headers.append(dict(request.headers))
+            self._st.timings.append(timing)
+        request[_TIMING] = timing
         auth = request.headers.get("Authorization", "")
         key = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
         if not key:
@@ -873,11 +909,7 @@ class FakeOpenAI:
         cached = 0
         with self._lock:
             for prev in self._st.prompts:
-                n = min(len(prev), len(prompt_text))
-                i = 0
-                while i < n and prev[i] == prompt_text[i]:
-                    i += 1
-                tok = i // 4
+                tok = _common_prefix(prev, prompt_text) // 4
                 if tok >= 1024:
                     cached = max(cached, min(prompt, (tok // 128) * 128))
             self._st.prompts.append(prompt_text)
@@ -907,28 +939,47 @@ class FakeOpenAI:
                 c["usage"] = usage_obj
             return b"data: " + json.dumps(c, ensure_ascii=False).encode() + b"\n\n"
 
-        parts: list[bytes] = []
         field_name = "refusal" if outcome.refusal is not None else "content"
         text = outcome.refusal if outcome.refusal is not None else (outcome.content or "")
         first = {"role": "assistant", "content": "" if field_name == "content" else None, "refusal": None}
         if field_name == "refusal":
             first["refusal"] = ""
-        parts.append(chunk(first))
+        # Content chunks differ only by their delta: the envelope is serialised once and each chunk
+        # made as it is sent (lazily), not 300 json.dumps per request before the first byte.
+        mark = "\x00delta\x00"
+        pre, post = chunk({field_name: mark}).split(json.dumps(mark).encode())
+        pre = pre[: pre.rindex(b"{")]
+        post = post[post.index(b"}") + 1:]
         step = self.stream_chunk_chars
-        for i in range(0, len(text), step):
-            parts.append(chunk({field_name: text[i : i + step]}))
-        parts.append(chunk({}, outcome.finish_reason))
-        if include_usage:
-            parts.append(chunk({}, choices=False, usage_obj=usage))
-        parts.append(b"data: [DONE]\n\n")
-        cut = None
-        if fault is not None:  # parts[0] is the role chunk; content chunk k is parts[k]
+
+        def content(i: int) -> bytes:
+            return pre + json.dumps({field_name: text[i: i + step]}, ensure_ascii=False).encode() + post
+
+        def tail() -> list[bytes]:
+            out = [chunk({}, outcome.finish_reason)]
+            if include_usage:
+                out.append(chunk({}, choices=False, usage_obj=usage))
+            return out + [b"data: [DONE]\n\n"]
+
+        n_content = len(range(0, len(text), step))
+
+        def parts_iter():
+            yield chunk(first)
+            for i in range(0, len(text), step):
+                yield content(i)
+            yield from tail()
+
+        parts = parts_iter()
+        if fault is not None:  # the role chunk, then `after_chunks` content chunks
             cut = 1 + max(0, int(fault.after_chunks))
-            parts = parts[:cut]
+            kept = [chunk(first)] + [content(i * step) for i in range(min(cut - 1, n_content))]
+            if cut - 1 > n_content:
+                kept += tail()[: cut - 1 - n_content]
             if isinstance(fault, StreamError):
                 err = {"error": {"message": fault.message, "type": "server_error", "param": None,
                                  "code": fault.code}}
-                parts.append(b"data: " + json.dumps(err, ensure_ascii=False).encode() + b"\n\n")
+                kept.append(b"data: " + json.dumps(err, ensure_ascii=False).encode() + b"\n\n")
+            parts = iter(kept)
 
         resp = web.StreamResponse(status=200, headers=self._headers(
             {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}, processing_ms=ms))
@@ -936,13 +987,32 @@ class FakeOpenAI:
             await resp.prepare(request)
             if self.first_token_delay > 0:
                 await asyncio.sleep(self.first_token_delay)
-            if self.stream_chunk_delay > 0:
-                for i, p in enumerate(parts):
-                    if i:
-                        await asyncio.sleep(self.stream_chunk_delay)
-                    await resp.write(p)
+            timing = request.get(_TIMING) or {}
+            delay = self.stream_chunk_delay
+            if delay > 0:
+                # Chunk i is due at start + i * delay (a schedule, not a sleep after each write: 300
+                # sleeps drifted by their own overhead, the more so with 50 streams); chunks already
+                # due go out in one write.
+                start, i, due = time.monotonic(), 0, []
+                for p in parts:
+                    wait = start + i * delay - time.monotonic()
+                    if wait > 0 and due:
+                        await resp.write(b"".join(due))
+                        due = []
+                        if timing.get("first_content") is None and i > 1:
+                            timing["first_content"] = time.time()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    due.append(p)
+                    i += 1
+                if due:
+                    await resp.write(b"".join(due))
+                    if timing.get("first_content") is None:
+                        timing["first_content"] = time.time()
             else:
                 await resp.write(b"".join(parts))
+                timing["first_content"] = time.time()
+            timing["finished"] = time.time()
             if isinstance(fault, StreamCut):
                 if fault.stall > 0:
                     await asyncio.sleep(fault.stall)
@@ -992,6 +1062,10 @@ class RemoteControl:
     @property
     def calls(self) -> int:
         return self.state["calls"]
+
+    @property
+    def timings(self) -> list[dict]:
+        return self._call("GET", "/_control/timings")
 
     @property
     def latency(self) -> float:

@@ -364,3 +364,38 @@ def test_cli_process_and_control_api():
         proc.terminate()
         proc.wait(timeout=5)
     assert proc.returncode == 0
+
+
+def test_common_prefix_matches_a_character_walk_for_any_pair():
+    """The prompt cache's prefix length (binary search over slices) is the plain walk's, for
+    equal, nested, disjoint and differing-anywhere strings."""
+    import random
+
+    from .openai_server import _common_prefix
+
+    rng = random.Random(21)
+    pairs = [("", ""), ("a", ""), ("abc", "abc"), ("abc", "abcd"), ("xbc", "abc"), ("é" * 5000, "é" * 4999 + "e")]
+    for _ in range(500):
+        a = "".join(rng.choice("ab") for _ in range(rng.randint(0, 40)))
+        b = a[: rng.randint(0, len(a))] + "".join(rng.choice("ab") for _ in range(rng.randint(0, 5)))
+        pairs.append((a, b))
+    for a, b in pairs:
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        assert _common_prefix(a, b) == n == _common_prefix(b, a)
+
+
+def test_timings_record_each_streamed_request_by_its_client_request_id():
+    with FakeOpenAI(stream_chunk_delay=0.01, first_token_delay=0.05) as srv:
+        client = OpenAI(base_url=srv.base_url, api_key="k", max_retries=0)
+        for rid in ("job-1", "job-2"):
+            stream = client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": SHORT}], stream=True,
+                extra_headers={"X-Client-Request-Id": rid})
+            text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+            assert text
+        timings = RemoteControl(srv.base_url).timings
+        assert [t["id"] for t in timings] == ["job-1", "job-2"]
+        for t in timings:
+            assert t["received"] + 0.05 <= t["first_content"] <= t["finished"]

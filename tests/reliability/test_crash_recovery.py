@@ -76,8 +76,9 @@ def test_worker_killed_during_a_repair_round_reruns_and_posts_once(cluster, slac
     command(bot.url, slack, channel, dispatch_of(sample_text))
     thread = wait_parent(slack, channel)["ts"]
     _wait(lambda: llm.calls >= 2 and llm.in_flight >= 1, 60, "the repair call")
-    status = slack.messages(channel, thread, include_parent=False)[0]
-    assert "Corrections" in status["text"], status["text"]  # we are in a repair round
+    # We are in a repair round (the status line follows in the background, a moment after the call).
+    _wait(lambda: "Corrections" in slack.messages(channel, thread, include_parent=False)[0]["text"], 30,
+          "the repair round's status line")
     assert "Corrigez l’article" in llm.requests[1]["messages"][-1]["content"]
     worker.kill()
     bot.worker()
