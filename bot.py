@@ -178,19 +178,23 @@ async def run_worker(settings, state, queue, stop: asyncio.Event, tenancy=None) 
     from ops.usage import UsageStore
     from seo.pipeline import Engine
 
+    from jobs.limits import SlackBudgets
     from jobs.streaming import Streamer
 
     engine = Engine()
+    # Slack's budgets per workspace, shared by every worker through Redis (jobs/limits.py).
+    budgets = SlackBudgets(settings.redis_url, appends_per_min=settings.stream_appends_per_min,
+                           starts_per_min=settings.stream_starts_per_min)
+    await budgets.start()
     tokens = tenancy.tokens if tenancy is not None else None
     client = _web_client(settings, tokens=tokens)
+    client.pacer = budgets  # chat.postMessage: about one a second per channel, for every worker
     publisher = Publisher(client, state)
     wordpress = WordPressJob(WordPressSettings.from_env(), state, publisher,
                              sites=tenancy.sites if tenancy is not None else None)
     streamer = None
     if settings.stream:
-        streamer = Streamer(_web_client(settings, retries=False, tokens=tokens),
-                            appends_per_min=settings.stream_appends_per_min,
-                            starts_per_min=settings.stream_starts_per_min)
+        streamer = Streamer(_web_client(settings, retries=False, tokens=tokens), budgets)
     quotas = Quotas(state.kv, settings)
     # The runner releases a job's quota once its result is saved; FairShare again when it is over.
     runner = JobRunner(engine, state, publisher, settings, wordpress, streamer=streamer, quotas=quotas)
@@ -220,6 +224,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event, tenancy=None) 
     await client.session.close()  # else asyncio logs "Unclosed client session" at exit
     if streamer is not None:
         await streamer.client.session.close()
+    await budgets.close()
 
 
 async def main(role: str) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .env import machine
 
-GROUPS = ("micro", "service", "load", "streaming", "burst")
+GROUPS = ("micro", "service", "load", "streaming", "burst", "budgets")
 OUT = Path(__file__).resolve().parent / "results.json"
 
 
@@ -28,6 +28,9 @@ def _group(name: str):
     if name == "burst":
         from . import burst
         return burst.run
+    if name == "budgets":
+        from . import budgets
+        return budgets.run
     from . import load
     return load.run
 

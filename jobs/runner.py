@@ -242,7 +242,8 @@ class JobRunner:
                     await self.state.job_set(spec.id, "stream:article0", ts)
                 stream = await self.streamer.open(
                     channel=spec.channel, thread_ts=spec.thread_ts, user=spec.recipient_user_id or spec.user,
-                    team=spec.recipient_team_id, on_started=started, steps=spec.assistant)
+                    team=spec.recipient_team_id, on_started=started, steps=spec.assistant,
+                    budget_team=getattr(spec, "team_id", None))
                 on_text = stream.feed if stream is not None else None
             try:
                 result = await self._engine(spec, record, progress, on_text, channel_settings)
@@ -310,7 +311,7 @@ class JobRunner:
 
     async def _label_orphan(self, spec: JobSpec, ts: str) -> None:
         if self.streamer is not None:
-            await self.streamer.stop_quietly(spec.channel, ts, spec.recipient_team_id,
+            await self.streamer.stop_quietly(spec.channel, ts, getattr(spec, "team_id", None),
                                              blocks=blocks.draft_label_blocks())
 
     async def _drop_unrecorded_stream(self, spec: JobSpec, status_ts: str | None) -> None:

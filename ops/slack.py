@@ -10,10 +10,25 @@ from .logs import channel_var, team_var
 from .metrics import Metrics, metrics, surface_of
 
 
+# Paced per channel: Slack's rule for posting is about one message a second per channel (short
+# bursts allowed). chat.update is not in it (Tier 3, per workspace; the retry handler honours a
+# `ratelimited`): pacing the status line's updates made articles show seconds later.
+PACED = frozenset({"chat.postMessage"})
+
+
 class MeteredWebClient(AsyncWebClient):
-    """AsyncWebClient counting failed calls (after the SDK's own retries) by method and error code."""
+    """AsyncWebClient counting failed calls (after the SDK's own retries) by method and error code.
+    With a `pacer` (a worker's jobs.limits.SlackBudgets), each chat.postMessage first waits for its
+    channel's slot, shared by every worker, in the team of the job at hand."""
+
+    pacer = None
 
     async def api_call(self, api_method: str, *args, **kwargs):
+        if self.pacer is not None and api_method in PACED:
+            params = kwargs.get("json") or kwargs.get("data") or kwargs.get("params") or {}
+            channel = params.get("channel") if isinstance(params, dict) else None
+            if channel:
+                await self.pacer.post_slot(team_var.get(), str(channel))
         try:
             return await super().api_call(api_method, *args, **kwargs)
         except SlackApiError as exc:

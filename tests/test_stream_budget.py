@@ -1,14 +1,14 @@
-"""The per-workspace start/stop budget of streamed articles (jobs/streaming/budget.Window): whatever the
-schedule of jobs, no 60-second window of Slack's ever sees more calls than the budget, and every
-stream admitted can stop."""
+"""The start/stop budget as one worker counts it on its own (jobs/limits.LocalWindow: without Redis,
+or while Redis does not answer): whatever the schedule of jobs, no 60-second window of Slack's ever
+sees more calls than the budget, and every stream admitted can stop. The shared count in Redis
+keeps the same invariant across workers (tests/test_limits.py)."""
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
-from jobs.streaming.budget import WINDOW, Window
+from jobs.limits import WINDOW, LocalWindow
 
 
 def _max_in_window(times: list[float], span: float = WINDOW) -> int:
@@ -25,25 +25,25 @@ def _max_in_window(times: list[float], span: float = WINDOW) -> int:
 def test_random_schedules_never_exceed_the_budget_and_every_start_can_stop(seed):
     rng = random.Random(seed)
     limit = rng.choice([2, 5, 20])
-    starts, stops = Window(limit), Window(limit)
-    start_calls, stop_calls, pending = [], [], []  # pending: stop times of admitted streams
+    starts, stops = LocalWindow(), LocalWindow()
+    start_calls, stop_calls, pending = [], [], []  # pending: (stop time, reservation) of admitted streams
     now, refused = 0.0, 0
-    for _ in range(rng.randint(50, 400)):
+    for i in range(rng.randint(50, 400)):
         now += rng.expovariate(rng.choice([0.2, 1.0, 5.0]))  # bursts and lulls
-        for due in sorted(t for t in pending if t <= now):  # streams finishing: their stop
-            pending.remove(due)
-            assert stops.reserved > 0  # a stop was kept for it
-            stops.use_reserved(due)
+        for due, rid in sorted(p for p in pending if p[0] <= now):  # streams finishing: their stop
+            pending.remove((due, rid))
+            assert stops.use(rid, due)  # a stop was kept for it
             stop_calls.append(due)
-        if starts.room(now) >= 1 and stops.room(now) >= 1:
+        if starts.room(limit, now) >= 1 and stops.room(limit, now) >= 1:
             starts.take(now)
-            stops.reserve()
+            rid = f"r{i}"
+            stops.reserve(rid, now, ttl=400)
             start_calls.append(now)
-            pending.append(now + rng.uniform(1, 300))  # an article takes 1 s to 5 min to write
+            pending.append((now + rng.uniform(1, 300), rid))  # an article takes 1 s to 5 min to write
         else:
             refused += 1  # posted whole, at once
-    for due in sorted(pending):
-        stops.use_reserved(due)
+    for due, rid in sorted(pending):
+        assert stops.use(rid, due)
         stop_calls.append(due)
     assert _max_in_window(start_calls) <= limit
     assert _max_in_window(stop_calls) <= limit
@@ -51,7 +51,7 @@ def test_random_schedules_never_exceed_the_budget_and_every_start_can_stop(seed)
 
 
 def test_a_ratelimited_answer_closes_the_window_for_its_retry_after():
-    w = Window(20)
-    w.pause(30)
-    assert w.room(time.monotonic()) == 0
-    assert w.room(time.monotonic() + 31) == 20
+    w = LocalWindow()
+    w.pause(30, now=100.0)
+    assert w.room(20, 101.0) == 0
+    assert w.room(20, 131.0) == 20

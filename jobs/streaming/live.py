@@ -3,7 +3,8 @@
 become the article.
 
 The engine hands each new piece of the draft's Markdown to `LiveStream.feed`, which only buffers
-it: a pump task sends it to Slack, within its workspace's budgets (`budget.Workspace`):
+it: a pump task sends it to Slack, within its workspace's budgets, shared by every worker
+(`jobs.limits`, through `budget.TeamBudget`):
 - a stream starts with its first words (`markdown_text` of startStream), so the first words need
   no append;
 - at most one append a second per stream; a stream waiting for the budget sends everything that
@@ -29,7 +30,7 @@ from slack_sdk.errors import SlackApiError
 import blockkit as blocks
 
 from ..publisher import slack_error
-from .budget import Workspace, retry_after
+from .budget import TeamBudget, retry_after
 
 if TYPE_CHECKING:
     from .streamer import Streamer
@@ -56,7 +57,7 @@ CHUNK_REFUSALS = {"invalid_chunks", "invalid_arguments", "invalid_chunk_type", "
 class LiveStream:
     """The streamed message of one job."""
 
-    def __init__(self, streamer: Streamer, ws: Workspace, *, channel: str, thread_ts: str, user: str,
+    def __init__(self, streamer: Streamer, ws: TeamBudget, *, channel: str, thread_ts: str, user: str,
                  team: str, on_started: Callable[[str], Awaitable[None]], steps: bool = False):
         self.streamer = streamer
         # An assistant thread shows the job's steps as a plan (task_update chunks); every text
@@ -86,6 +87,7 @@ class LiveStream:
         self._closing = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._fed_at = 0.0
+        self._rid: str | None = None  # the stop reserved when the stream started (jobs.limits)
 
     # -- fed by the engine (must stay cheap: it runs inside the LLM stream) --------------------
     async def feed(self, chunk: str) -> None:
@@ -189,7 +191,9 @@ class LiveStream:
                 self.state = "off"
                 return
             self._wake.clear()
-        if not self.ws.admit_stream():
+        at = self._plan_at  # the plan as it stood when the first words came (the budget check awaits Redis)
+        self._rid = await self.ws.admit_stream()
+        if self._rid is None:
             self.state = "off"
             self.streamer.stats["not_admitted"] += 1
             log.info("start/stop budget spent: this article is posted whole")
@@ -197,7 +201,11 @@ class LiveStream:
         first = self._delta()
         try:
             try:
+                self._plan_at, later = at, self._plan_at
                 args = self._text_args(first, first=True)
+                self._plan_at = later  # a step reached meanwhile goes with the next call
+                if later != at:
+                    self._wake.set()
                 extra = {"task_display_mode": "plan"} if self.steps else {}
                 resp = await self.client.chat_startStream(
                     channel=self.channel, thread_ts=self.thread_ts, recipient_user_id=self.user,
@@ -209,17 +217,22 @@ class LiveStream:
                 log.info("no plan of steps in streams (%s): plain Markdown", slack_error(exc))
                 self.streamer.refuse(f"steps:{self.team}")
                 self.steps = False
+                if not await self.ws.start_slot():  # a second start: it counts in the budget too
+                    await self._release()
+                    self.state = "off"
+                    self.streamer.stats["not_admitted"] += 1
+                    return
                 resp = await self.client.chat_startStream(
                     channel=self.channel, thread_ts=self.thread_ts, markdown_text=first,
                     recipient_user_id=self.user, recipient_team_id=self.team)
             else:
                 self._sent_tasks(args)
         except SlackApiError as exc:
-            self.ws.stops.release()
+            await self._release()
             self.state = "off"
             err = slack_error(exc)
             if err == "ratelimited":
-                self.ws.starts.pause(retry_after(exc))
+                await self.ws.pause("start", retry_after(exc))
                 self.streamer.stats["not_admitted"] += 1
             elif err in WORKSPACE_REFUSALS:
                 self.streamer.refuse(f"team:{self.team}")
@@ -230,7 +243,7 @@ class LiveStream:
             log.info("no streaming here (%s): the article is posted whole", err)
             return
         except Exception as exc:  # noqa: BLE001 - network: post whole
-            self.ws.stops.release()
+            await self._release()
             self.state = "off"
             log.warning("chat.startStream failed (%r): the article is posted whole", exc)
             return
@@ -252,12 +265,12 @@ class LiveStream:
             if err == "ratelimited":  # the text stays buffered: next append, the stop or the update
                 self.ratelimited += 1
                 self.streamer.stats["ratelimited"] += 1
-                self.ws.appends.pause(retry_after(exc))
+                await self.ws.pause("append", retry_after(exc))
                 self._wake.set()
                 return
             if err == "message_not_in_streaming_state":
                 self.state = "lost"
-                self.ws.stops.release()
+                await self._release()
             else:
                 log.warning("chat.appendStream failed: %s", err)
                 self.state = "stuck"
@@ -274,6 +287,12 @@ class LiveStream:
         self._last = time.monotonic()
         if len(self.sent) >= STREAM_CAP:
             self.state = "stuck"  # the rest goes into the final message(s)
+
+    async def _release(self) -> None:
+        """The stop reserved at the start will not be made: back to the budget."""
+        rid, self._rid = self._rid, None
+        if rid:
+            await self.ws.release_stop(rid)
 
     async def _halt(self) -> None:
         self._closing.set()
@@ -303,23 +322,27 @@ class LiveStream:
             kwargs["blocks"] = blocks_
         if metadata:
             kwargs["metadata"] = metadata
+        # The stop this stream reserved when it started (or, past a stream's lifetime, one more if it
+        # fits): counted as made from here, whatever Slack answers. No room: chat.update finishes it.
+        rid, self._rid = self._rid, None
+        if not await self.ws.stop_slot(rid):
+            log.info("stop budget spent: the message is finished with chat.update")
+            self.state = "lost"
+            return False
         try:
             await self.client.chat_stopStream(channel=self.channel, ts=self.ts, **kwargs)
         except SlackApiError as exc:
-            self.ws.stops.release()
             err = slack_error(exc)
             if err == "ratelimited":
-                self.ws.stops.pause(retry_after(exc))
+                await self.ws.pause("stop", retry_after(exc))
             log.info("chat.stopStream failed: %s (the message is finished with chat.update)", err)
             self.state = "lost"
             return False
         except Exception as exc:  # noqa: BLE001
-            self.ws.stops.release()
             log.warning("chat.stopStream failed: %r", exc)
             self.dirty = True
             self.state = "lost"
             return False
-        self.ws.stops.use_reserved(time.monotonic())
         self.sent += rest
         self.state = "closed"
         self.stopped_with_blocks = bool(blocks_)
@@ -368,7 +391,7 @@ class LiveStream:
         if self._task is not None and not self._task.done():
             self._task.cancel()
         if self.state in ("live", "stuck"):
-            self.ws.stops.release()
+            await self._release()
             self.state = "lost"
 
     async def discard(self) -> None:

@@ -14,7 +14,7 @@ from tests.fakes import slack_requests as sr
 from tests.fakes.openai_server import Reply, StreamError
 from tests.fakes.fake_writer import write
 
-from .conftest import article_messages, button_labels, context_of, markdown_of, word_count_of
+from .conftest import article_messages, button_labels, context_of, forget_slack_budgets, markdown_of, word_count_of
 
 BUTTONS = ["Régénérer", "Raccourcir", "Changer le mot-clé", "Exporter", "Titres", "Réseaux sociaux"]
 _teams = itertools.count(1)
@@ -226,13 +226,14 @@ def test_a_model_failing_mid_stream_leaves_no_half_article(bot, slack, llm, chan
 # --------------------------------------------------------------------------- load and fallbacks
 
 
-def test_a_burst_over_the_budgets_loses_no_text(bot, slack, llm, channel, sample_text):
+def test_a_burst_over_the_budgets_loses_no_text(bot, slack, llm, channel, sample_text, redis_server):
     """Slack's budgets far below what the worker expects: starts refused past 3, appends past 6 a
     minute. Every article still arrives once, whole; the refused ones are posted at once."""
     team = fresh_team()
     writing_slowly(llm, seconds=6.0)
     slack.rate_limits.update({"chat.startStream": 3, "chat.appendStream": 4})
-    slack.reset_budgets()
+    slack.reset_budgets()  # as if a minute had passed: for the bot's shared count too
+    forget_slack_budgets(redis_server)
     try:
         channels = [f"{channel}B{i}" for i in range(8)]
         for ch in channels:
@@ -241,6 +242,8 @@ def test_a_burst_over_the_budgets_loses_no_text(bot, slack, llm, channel, sample
         articles = {ch: wait_articles(slack, ch, ts, timeout=120)[0] for ch, ts in threads.items()}
     finally:
         slack.rate_limits.update({"chat.startStream": 20, "chat.appendStream": 100})
+        slack.reset_budgets()  # the next tests start with a fresh minute
+        forget_slack_budgets(redis_server)
     articles = {ch: article_messages(slack, ch, ts)[0] for ch, ts in threads.items()}
     streamed = [st for ch, ts in threads.items() for st in slack.streams(ch, ts)]
     assert 1 <= len(streamed) <= 3, slack.dump(60)
@@ -291,11 +294,16 @@ def test_a_refused_scope_or_token_falls_back_too(bot, slack, llm, channel, sampl
         _posted_whole(slack, ch, thread_of(slack, ch))
 
 
-def test_a_start_answered_ratelimited_posts_whole_without_waiting(bot, slack, llm, channel, sample_text):
+def test_a_start_answered_ratelimited_posts_whole_without_waiting(bot, slack, llm, channel, sample_text,
+                                                                 redis_server):
     slack.fail("chat.startStream", "ratelimited", retry_after=120)
     command(bot, slack, channel, dispatch(sample_text), team=fresh_team())
     thread = thread_of(slack, channel)
-    article = _posted_whole(slack, channel, thread)  # within 40 s, not after Retry-After's 120 s
+    try:
+        article = _posted_whole(slack, channel, thread)  # within 40 s, not after Retry-After's 120 s
+    finally:
+        # Every worker now waits out the workspace's 120 s; the next tests are a later minute.
+        forget_slack_budgets(redis_server)
     assert word_count_of(article) >= 700
     starts = [c for c in slack.calls("chat.startStream") if c["args"].get("channel") == channel]
     assert len(starts) == 1 and starts[0]["error"] == "ratelimited"  # never retried
