@@ -15,9 +15,10 @@ import time
 
 from jobs.limits import SlackBudgets
 from tests.redis_server import RedisServer
+from tests.windows import max_in_window
 
 from .env import Stack, sample_dispatch, send_all, summary, wait_articles
-from .streaming import SLACK_BUDGETS, _commands, _concurrent, _finished, _wait_done
+from .streaming import SLACK_BUDGETS, _commands, _concurrent, _finished
 
 
 def _forget_budgets(url: str) -> None:
@@ -31,15 +32,6 @@ def _forget_budgets(url: str) -> None:
     finally:
         r.close()
 
-
-def _max_in_window(times: list[float], span: float = 60.0) -> int:
-    times = sorted(times)
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while times[lo] <= t - span:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
 
 
 async def _burst(workers: int, n: int, write_s: float, concurrency: int) -> dict:
@@ -60,7 +52,7 @@ async def _burst(workers: int, n: int, write_s: float, concurrency: int) -> dict
         done = [_finished(slack, s.key) for s in conc["sent"]]
         span = max(d for d in done if d is not None) - first
         calls = slack.calls()
-        windows = {m: _max_in_window([c["ts"] for c in calls if c["method"] == m]) for m in SLACK_BUDGETS}
+        windows = {m: max_in_window([c["ts"] for c in calls if c["method"] == m], 60.0) for m in SLACK_BUDGETS}
         ran = [w.output().count("article out") - k for w, k in zip(stack.worker_procs, warm)]
         return {"workers": workers, "jobs": n, "seconds": span, "jobs_per_min": n / span * 60,
                 "streamed": len(conc["streams"]), "ratelimited": sum(conc["ratelimited"].values()),

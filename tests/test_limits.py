@@ -13,6 +13,7 @@ import redis as sync_redis
 
 from jobs.limits import SlackBudgets
 from tests.redis_server import RedisServer
+from tests.windows import max_in_window
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +49,6 @@ async def workers(url):
     for b in made:
         await b.close()
 
-
-def max_in_window(times: list[float], span: float) -> int:
-    times = sorted(times)
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while times[lo] <= t - span:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
 
 
 async def until(predicate, timeout: float = 20.0, every: float = 0.02):

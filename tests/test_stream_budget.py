@@ -9,16 +9,8 @@ import random
 import pytest
 
 from jobs.limits import WINDOW, LocalWindow
+from tests.windows import max_in_window
 
-
-def _max_in_window(times: list[float], span: float = WINDOW) -> int:
-    times = sorted(times)
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while times[lo] <= t - span:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -45,8 +37,8 @@ def test_random_schedules_never_exceed_the_budget_and_every_start_can_stop(seed)
     for due, rid in sorted(pending):
         assert stops.use(rid, due)
         stop_calls.append(due)
-    assert _max_in_window(start_calls) <= limit
-    assert _max_in_window(stop_calls) <= limit
+    assert max_in_window(start_calls, WINDOW) <= limit
+    assert max_in_window(stop_calls, WINDOW) <= limit
     assert len(stop_calls) == len(start_calls)
 
 

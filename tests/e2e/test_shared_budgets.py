@@ -9,7 +9,6 @@ once: with budgets counted per worker, three workers would each start 4 streams.
 from __future__ import annotations
 
 import re
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +19,7 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import BotProcess, bot_env
 from tests.redis_server import RedisServer, free_port
+from tests.windows import max_in_window
 
 from .conftest import article_messages, markdown_of, word_count_of
 
@@ -86,15 +86,6 @@ def calls_team(slack, call) -> str:
     return call.get("team") or slack.team_id
 
 
-def max_in_window(times: list[float], span: float = 60.0) -> int:
-    times = sorted(times)
-    best, lo = 0, 0
-    for hi, t in enumerate(times):
-        while times[lo] <= t - span:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
-
 
 def body_of(message) -> str:
     return re.sub(r"\A# [^\n]*\n\n", "", markdown_of(message)).strip()
@@ -142,7 +133,7 @@ def burst(stack, sample_text, *, recipients, budget_team) -> None:
     for team in teams:
         for method, budget in BUDGETS.items():
             times = [c["ts"] for c in calls if c["method"] == method and calls_team(slack, c) == team]
-            assert max_in_window(times) <= budget, (team, method, len(times))
+            assert max_in_window(times, 60.0) <= budget, (team, method, len(times))
     assert slack.rate_limited() == 0
     assert not [c for c in calls if c["error"] == "ratelimited"]
 
