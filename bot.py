@@ -182,7 +182,7 @@ async def run_worker(settings, state, queue, stop: asyncio.Event, tenancy=None) 
     from jobs.streaming import Streamer
 
     engine = Engine()
-    # Slack's budgets per workspace, shared by every worker through Redis (jobs/limits.py).
+    # Slack's budgets per workspace, shared by every worker through Redis (jobs/limits/).
     budgets = SlackBudgets(settings.redis_url, appends_per_min=settings.stream_appends_per_min,
                            starts_per_min=settings.stream_starts_per_min)
     await budgets.start()

@@ -1,4 +1,4 @@
-"""Issue 18 §4's figures: Slack's budgets shared by every worker through Redis (jobs/limits.py).
+"""Issue 18 §4's figures: Slack's budgets shared by every worker through Redis (jobs/limits/).
 
 1. Jobs per minute with 1 and with 3 worker processes under the same Slack budgets (the fake Slack
    enforcing startStream / stopStream 20 a minute and appendStream 100 a minute per workspace with

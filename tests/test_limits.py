@@ -1,4 +1,4 @@
-"""Slack's budgets shared through Redis (jobs/limits.py), on a private real redis-server: several
+"""Slack's budgets shared through Redis (jobs/limits/), on a private real redis-server: several
 `SlackBudgets` stand for several worker processes (each has its own connection pool, so their
 scripts really interleave at the server). Windows are shortened (a few seconds instead of 62) so
 the tests can watch them slide; the scripts do not depend on the span."""

@@ -2,7 +2,7 @@
 Markdown rendered from its partial JSON, is seo/streaming.py.
 
 - budget.py: the per-workspace budgets of chat.startStream / appendStream / stopStream, shared by
-  every worker (jobs/limits.py);
+  every worker (jobs/limits/);
 - live.py: one job's stream (start, appends, stop, chat.update fallback decided by the runner);
 - streamer.py: the worker's streaming side, opening one live stream per job.
 """

@@ -1,5 +1,5 @@
 """The budgets of Slack's streaming methods, per workspace and shared by every worker process
-(DESIGN.md, "Streaming"); the counting itself is jobs/limits.py (Redis, or a local share when Redis
+(DESIGN.md, "Streaming"); the counting itself is jobs/limits/ (Redis, or a local share when Redis
 does not answer):
 
 - startStream / stopStream (Tier 2, about 20 a minute each): a stream is admitted only if its start

@@ -1,5 +1,5 @@
 """The worker's streaming side: one `Streamer` per worker process, drawing on the workspaces' budgets
-shared by every worker (jobs/limits.py), holding the refusals remembered (streaming not possible in a workspace or channel) and one Slack client
+shared by every worker (jobs/limits/), holding the refusals remembered (streaming not possible in a workspace or channel) and one Slack client
 without the retry handlers that sleep on Retry-After. It opens one `LiveStream` per job."""
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def bot(slack, llm, redis_server):
 
 
 def forget_slack_budgets(redis_server) -> None:
-    """Slack's budgets spent by an earlier module's bot (jobs/limits.py keeps them in Redis)."""
+    """Slack's budgets spent by an earlier module's bot (jobs/limits/ keeps them in Redis)."""
     import redis
 
     r = redis.Redis.from_url(redis_server.url)

@@ -1,4 +1,4 @@
-"""Slack's budgets shared by every worker (jobs/limits.py): one web process and three worker
+"""Slack's budgets shared by every worker (jobs/limits/): one web process and three worker
 processes on one private Redis (single-workspace mode, then two workspaces installed through OAuth), the fake Slack enforcing Slack's per-workspace budgets on its side
 (HTTP 429 past them) and counting every call. A burst of 60 jobs streams without any workspace
 ever receiving more calls of a method than its budget in a 60 s window, with no `ratelimited`

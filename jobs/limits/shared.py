@@ -29,16 +29,13 @@ import os
 import socket
 import time
 import uuid
-from collections import Counter, deque
-from dataclasses import dataclass
+from collections import Counter
+
+from .local import RESERVATION_TTL, SPAN, LocalBucket, _Team
+from .scripts import _ADMIT, _HEARTBEAT, _PAUSE, _SLOT, _STOP
 
 log = logging.getLogger(__name__)
 
-WINDOW = 60.0                   # Slack's rate-limit window (seconds)
-WINDOW_MARGIN = 2.0             # our clock and Slack's differ by a request's latency
-SPAN = WINDOW + WINDOW_MARGIN
-RESERVATION_TTL = 330.0         # a stream lives about 5 minutes on Slack's side; a crashed worker's
-                                # reserved stop comes back to the budget after that
 HEARTBEAT_EVERY = 5.0
 HEARTBEAT_TTL = 15.0            # a worker not seen for this long is no longer counted
 REDIS_RETRY_AFTER = 1.0         # after a Redis failure, count locally for this long before retrying
@@ -48,186 +45,10 @@ POST_BURST = 3                  # …after a burst of this many
 MAX_POLL = 1.0                  # a waiting call asks again at least this often
 DEFAULT_TEAM = "-"
 
-_NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000\n"
-
-# KEYS: starts, stops, reserved stops, start pause, stop pause.
-# ARGV: start limit, stop limit, span ms, reservation id, reservation ttl ms.
-# -> {1, 0} admitted; {0, wait ms} not (posted whole: the wait is informative only).
-_ADMIT = _NOW + """
-local span, rid, ttl = tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
-local wait = 0
-for i = 4, 5 do
-  local p = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if p > now and p - now > wait then wait = p - now end
-end
-if wait > 0 then return {0, math.ceil(wait)} end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - span)
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return {0, 1} end
-if redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return {0, 1} end
-redis.call('ZADD', KEYS[1], now, rid)
-redis.call('PEXPIRE', KEYS[1], math.ceil(span))
-redis.call('ZADD', KEYS[3], now + ttl, rid)
-redis.call('PEXPIRE', KEYS[3], math.ceil(ttl))
-return {1, 0}
-"""
-
-# A stop: the caller's reservation if it still holds, else one more call if it fits.
-# KEYS: stops, reserved stops, stop pause. ARGV: limit, span ms, reservation id ('' = none), call id.
-# -> 1 go, 0 no room.
-_STOP = _NOW + """
-local span, rid, id = tonumber(ARGV[2]), ARGV[3], ARGV[4]
-if rid ~= '' then
-  local s = redis.call('ZSCORE', KEYS[2], rid)
-  if s then
-    redis.call('ZREM', KEYS[2], rid)
-    if tonumber(s) > now then
-      redis.call('ZADD', KEYS[1], now, id)
-      redis.call('PEXPIRE', KEYS[1], math.ceil(span))
-      return 1
-    end
-  end
-end
-if tonumber(redis.call('GET', KEYS[3]) or '0') > now then return 0 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], now, id)
-redis.call('PEXPIRE', KEYS[1], math.ceil(span))
-return 1
-"""
-
-# One call in a sliding window, smoothed by a GCRA bucket.
-# KEYS: window, bucket tat, pause. ARGV: limit (0 = no window), span ms, interval ms, burst, call id.
-# -> 0 granted, else the wait in ms.
-_SLOT = _NOW + """
-local limit, span, interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local wait = 0
-local p = tonumber(redis.call('GET', KEYS[3]) or '0')
-if p > now then wait = p - now end
-if limit > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
-  if redis.call('ZCARD', KEYS[1]) >= limit then
-    local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
-    if oldest + span - now > wait then wait = oldest + span - now end
-  end
-end
-local tat = tonumber(redis.call('GET', KEYS[2]) or '0')
-if tat < now then tat = now end
-local gw = tat - now - (burst - 1) * interval
-if gw > wait then wait = gw end
-if wait > 0 then return math.max(1, math.ceil(wait)) end
-redis.call('SET', KEYS[2], tostring(tat + interval), 'PX', math.ceil(tat + interval - now + 1000))
-if limit > 0 then
-  redis.call('ZADD', KEYS[1], now, ARGV[5])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(span))
-end
-return 0
-"""
-
-# KEYS: pause. ARGV: ms. The pause only ever grows.
-_PAUSE = _NOW + """
-local till = now + tonumber(ARGV[1])
-if tonumber(redis.call('GET', KEYS[1]) or '0') < till then
-  redis.call('SET', KEYS[1], tostring(till), 'PX', math.ceil(tonumber(ARGV[1])) + 1)
-end
-return 1
-"""
-
-# KEYS: live workers. ARGV: worker id, ttl ms. -> live workers.
-_HEARTBEAT = _NOW + """
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
-redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) * 2))
-return redis.call('ZCARD', KEYS[1])
-"""
 
 def _id() -> str:
     return uuid.uuid4().hex[:16]
 
-
-# --------------------------------------------------------------------------- local counting
-
-class LocalWindow:
-    """One method's calls in one team over the last `span` seconds (this process's own, monotonic
-    clock), plus its reserved calls. Invariant kept: recent + reserved <= limit."""
-
-    def __init__(self, span: float = SPAN):
-        self.span = span
-        self.calls: deque[float] = deque()
-        self.reserved: dict[str, float] = {}  # reservation id -> expiry
-        self.paused_until = 0.0
-
-    def _prune(self, now: float) -> None:
-        while self.calls and self.calls[0] <= now - self.span:
-            self.calls.popleft()
-        for rid in [r for r, exp in self.reserved.items() if exp <= now]:
-            del self.reserved[rid]
-
-    def room(self, limit: int, now: float) -> int:
-        if now < self.paused_until:
-            return 0
-        self._prune(now)
-        return limit - len(self.calls) - len(self.reserved)
-
-    def wait(self, limit: int, now: float) -> float:
-        """Seconds until one more call fits (0 if it fits now)."""
-        if self.room(limit, now) > 0:
-            return 0.0
-        at = max(now, self.paused_until)
-        if self.calls and len(self.calls) + len(self.reserved) >= limit:
-            at = max(at, self.calls[0] + self.span)
-        return max(at - now, 0.01)
-
-    def take(self, now: float) -> None:
-        self.calls.append(now)
-
-    def reserve(self, rid: str, now: float, ttl: float = RESERVATION_TTL) -> None:
-        self.reserved[rid] = now + ttl
-
-    def use(self, rid: str | None, now: float) -> bool:
-        """Turn a live reservation into a call; False if it is not (or no longer) held here."""
-        exp = self.reserved.pop(rid, None) if rid else None
-        if exp is not None and exp > now:
-            self.calls.append(now)
-            return True
-        return False
-
-    def release(self, rid: str | None) -> None:
-        if rid:
-            self.reserved.pop(rid, None)
-
-    def pause(self, seconds: float, now: float) -> None:
-        self.paused_until = max(self.paused_until, now + seconds)
-
-
-class LocalBucket:
-    """GCRA: `burst` calls at once, then one every `interval` seconds."""
-
-    def __init__(self):
-        self.tat = 0.0
-
-    def wait(self, interval: float, burst: int, now: float) -> float:
-        return max(max(self.tat, now) - now - (burst - 1) * interval, 0.0)
-
-    def take(self, interval: float, now: float) -> None:
-        self.tat = max(self.tat, now) + interval
-
-
-@dataclass
-class _Team:
-    starts: LocalWindow
-    stops: LocalWindow
-    appends: LocalWindow
-    bucket: LocalBucket
-
-    @classmethod
-    def new(cls, span: float = SPAN) -> "_Team":
-        return cls(LocalWindow(span), LocalWindow(span), LocalWindow(span), LocalBucket())
-
-
-# --------------------------------------------------------------------------- the shared limiter
 
 class SlackBudgets:
     """Every worker's view of the per-team Slack budgets (see the module docstring)."""
